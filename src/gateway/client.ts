@@ -1,0 +1,199 @@
+/**
+ * A typed client for every endpoint of the gateway's page. `createGatewayClient(config)`
+ * validates the configuration once and returns small capabilities; every answer is parsed
+ * against the contract's schemas, and amounts go in and come out as integer cents.
+ */
+import { createHash } from "node:crypto"
+import { type GatewayClientConfig, resolveConfig } from "./config"
+import { GatewayInputError } from "./errors"
+import { assertCents, type Cents, centsToWireAmount } from "./money"
+import { sharedPacer } from "./pacer"
+import {
+  balanceSchema,
+  checkoutSessionSchema,
+  type Payment,
+  paymentSchema,
+  type PaymentsPage,
+  paymentsPageSchema,
+  type PaymentStatus,
+  refundSchema,
+} from "./schemas"
+import { createTransport, type TransportStats } from "./transport"
+
+const API = "/api/v1/merchant"
+
+export interface CreateCheckoutInput {
+  amountCents: Cents
+  /** The integration's own unique reference; correlation is by this value. */
+  note: string
+  notifyUrl: string
+  successUrl?: string
+  /** Defaults to one derived from `note` and the amount (see checkoutIdempotencyKey). */
+  idempotencyKey?: string
+}
+
+export interface ListPaymentsFilter {
+  status?: PaymentStatus
+  /** ISO 8601 date or date-time (UTC), or a Date. */
+  from?: string | Date
+  /** Inclusive. */
+  to?: string | Date
+  /** At most 100. */
+  perPage?: number
+  page?: number
+}
+
+export interface RefundInput {
+  amountCents: Cents
+  reason?: string
+}
+
+/** Same reference and amount → same key (a retry never opens a second checkout); a changed amount → a new key. */
+export function checkoutIdempotencyKey(reference: string, amountCents: Cents): string {
+  const digest = createHash("sha256").update(`${reference}\n${amountCents}`).digest("hex").slice(0, 32)
+  return `usdt-${digest}`
+}
+
+function isoOf(value: string | Date | undefined, field: string): string | undefined {
+  if (value === undefined) return undefined
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new GatewayInputError(`${field} is an invalid date`, field)
+    return value.toISOString()
+  }
+  if (Number.isNaN(Date.parse(value))) throw new GatewayInputError(`${field} ${JSON.stringify(value)} is not an ISO 8601 date`, field)
+  return value
+}
+
+function paymentId(id: number | string): string {
+  const text = String(id)
+  if (!/^\d{1,18}$/.test(text) || Number(text) <= 0) {
+    throw new GatewayInputError(`payment id ${JSON.stringify(text)} must be a positive whole number`, "id")
+  }
+  return text
+}
+
+function httpUrl(value: string, field: string): string {
+  try {
+    const url = new URL(value)
+    if (url.protocol === "http:" || url.protocol === "https:") return value
+  } catch {
+    // fall through
+  }
+  throw new GatewayInputError(`${field} must be an absolute http(s) URL, got ${JSON.stringify(value)}`, field)
+}
+
+export function createGatewayClient(config: GatewayClientConfig) {
+  const resolved = resolveConfig(config)
+  const pacer =
+    config.pacer ??
+    (config.rateLimit === false
+      ? undefined
+      : sharedPacer(`${resolved.origin}#${resolved.merchantId}`, config.rateLimit || {}))
+  const transport = createTransport(resolved, {
+    pacer,
+    dispatcher: config.dispatcher,
+    now: config.now ?? Date.now,
+    sleep: config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: config.random ?? Math.random,
+  })
+
+  async function listPayments(filter: ListPaymentsFilter = {}): Promise<PaymentsPage> {
+    const perPage = filter.perPage ?? 100
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
+      throw new GatewayInputError(`perPage must be a whole number from 1 to 100, got ${perPage}`, "perPage")
+    }
+    return transport.send({
+      method: "GET",
+      path: `${API}/payments`,
+      query: {
+        merchant: resolved.merchantId,
+        status: filter.status,
+        from: isoOf(filter.from, "from"),
+        to: isoOf(filter.to, "to"),
+        per_page: perPage,
+        page: filter.page ?? 1,
+      },
+      schema: paymentsPageSchema,
+    })
+  }
+
+  /** Every page of a filter, in order, at the largest page size unless told otherwise. */
+  async function* paymentPages(filter: Omit<ListPaymentsFilter, "page"> = {}): AsyncGenerator<PaymentsPage> {
+    for (let page = 1; ; page++) {
+      const result = await listPayments({ ...filter, page })
+      yield result
+      const perPage = result.per_page ?? filter.perPage ?? 100
+      const last = result.last_page ?? Math.ceil(result.total / perPage)
+      if (result.data.length === 0 || page >= last) return
+    }
+  }
+
+  return {
+    merchantId: resolved.merchantId,
+    baseUrl: resolved.origin,
+    /** Counts of requests made, 429s met and retries, since the client was made. */
+    stats: transport.stats as Readonly<TransportStats>,
+
+    /** POST /checkout-session. Always carries an Idempotency-Key, so a retry is safe. */
+    async createCheckoutSession(input: CreateCheckoutInput) {
+      const amountCents = assertCents(input.amountCents, "amountCents")
+      if (amountCents === 0) throw new GatewayInputError("amountCents must be more than zero", "amountCents")
+      if (!input.note?.trim()) throw new GatewayInputError("note (the order reference) is required", "note")
+      const body: Record<string, unknown> = {
+        amount: centsToWireAmount(amountCents),
+        note: input.note,
+        notify_url: httpUrl(input.notifyUrl, "notifyUrl"),
+      }
+      if (input.successUrl) body.success_url = httpUrl(input.successUrl, "successUrl")
+      return transport.send({
+        method: "POST",
+        path: `${API}/checkout-session`,
+        body,
+        idempotencyKey: input.idempotencyKey ?? checkoutIdempotencyKey(input.note, amountCents),
+        schema: checkoutSessionSchema,
+      })
+    },
+
+    /** GET /payments/{id}; GatewayNotFoundError when it is not this merchant's. */
+    async getPayment(id: number | string): Promise<Payment> {
+      return transport.send({ method: "GET", path: `${API}/payments/${paymentId(id)}`, schema: paymentSchema })
+    },
+
+    listPayments,
+    paymentPages,
+
+    /** Every payment matching the filter, across pages. */
+    async *iteratePayments(filter: Omit<ListPaymentsFilter, "page"> = {}): AsyncGenerator<Payment> {
+      for await (const page of paymentPages(filter)) yield* page.data
+    },
+
+    /** GET /balance. */
+    getBalance() {
+      return transport.send({
+        method: "GET",
+        path: `${API}/balance`,
+        query: { merchant: resolved.merchantId },
+        schema: balanceSchema,
+      })
+    },
+
+    /**
+     * POST /payments/{id}/refund. The page promises no idempotency for refunds, so a 5xx or a
+     * timeout is never retried (it may have been carried out); only a 429 is waited out.
+     */
+    async refundPayment(id: number | string, input: RefundInput) {
+      const amountCents = assertCents(input.amountCents, "amountCents")
+      if (amountCents === 0) throw new GatewayInputError("a refund must be more than zero", "amountCents")
+      return transport.send({
+        method: "POST",
+        path: `${API}/payments/${paymentId(id)}/refund`,
+        body: { amount: centsToWireAmount(amountCents), reason: input.reason ?? "" },
+        schema: refundSchema,
+      })
+    },
+
+    close: () => transport.close(),
+  }
+}
+
+export type GatewayClient = ReturnType<typeof createGatewayClient>

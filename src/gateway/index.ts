@@ -1,0 +1,7 @@
+export * from "./client"
+export * from "./config"
+export * from "./errors"
+export * from "./money"
+export * from "./pacer"
+export * from "./schemas"
+export * from "./webhook-signature"
