@@ -1,6 +1,6 @@
 // Test tiers are jest projects: `unit` (pure code), `integration` (the gateway client against a
-// real sandbox over HTTP, Redis/PostgreSQL where used), `medusa` (a real Medusa app through
-// @medusajs/test-utils: run apart, one process per tier, see scripts/test.mjs), `e2e` (browser).
+// real sandbox over HTTP, Redis/PostgreSQL where used), `medusa` (test/integration/medusa: a real Medusa app
+// through @medusajs/test-utils: run apart, one process per tier, see scripts/test.mjs), `e2e` (browser).
 const transform = {
   "^.+\\.[jt]sx?$": [
     "@swc/jest",
@@ -16,8 +16,14 @@ const base = {
 module.exports = {
   projects: [
     { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
-    { ...base, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
-    { ...base, displayName: "medusa", testMatch: ["<rootDir>/test/medusa/**/*.test.ts"] },
+    {
+      ...base,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/medusa/"],
+    },
+    // Real Medusa apps (one database per file): always in a jest process of their own.
+    { ...base, displayName: "medusa", testMatch: ["<rootDir>/test/integration/medusa/**/*.test.ts"] },
     { ...base, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
   ],
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite. Type check, lint, then every jest tier in its own process
+// (Medusa's test runner must not share a process with other suites), then one closing line
+// "tests: N passed, N failed" summed over the tiers.
+import { spawnSync } from "node:child_process"
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { join } from "node:path"
+
+const root = new URL("..", import.meta.url).pathname
+const only = process.argv.slice(2)
+
+function hasTests(dir) {
+  if (!existsSync(dir)) return false
+  return readdirSync(dir).some((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? hasTests(path) : name.endsWith(".test.ts")
+  })
+}
+
+function run(label, command, args, env = {}) {
+  console.log(`\n▶ ${label}`)
+  const started = Date.now()
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } })
+  console.log(`◀ ${label}: ${result.status === 0 ? "ok" : `failed (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+  return result.status === 0
+}
+
+const medusaEnv = {
+  DB_HOST: process.env.DB_HOST ?? "localhost",
+  DB_USERNAME: process.env.DB_USERNAME ?? "postgres",
+  DB_PASSWORD: process.env.DB_PASSWORD ?? "",
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" "),
+  MEDUSA_DISABLE_TELEMETRY: "true",
+}
+
+const tiers = [
+  { name: "unit", dir: "test/unit", env: {} },
+  { name: "integration", dir: "test/integration", env: {} },
+  { name: "medusa", dir: "test/integration/medusa", env: medusaEnv },
+  { name: "e2e", dir: "test/e2e", env: medusaEnv },
+]
+
+let ok = true
+let passed = 0
+let failed = 0
+if (only.length === 0) {
+  ok = run("type check (tsc --noEmit)", "npx", ["tsc", "--noEmit"]) && ok
+  ok = run("lint (eslint)", "npx", ["eslint", "."]) && ok
+}
+mkdirSync(join(root, ".jest-results"), { recursive: true })
+for (const tier of tiers) {
+  if (only.length > 0 && !only.includes(tier.name)) continue
+  if (!hasTests(join(root, tier.dir))) {
+    console.log(`\n(no ${tier.name} tests)`)
+    continue
+  }
+  const out = join(root, ".jest-results", `${tier.name}.json`)
+  const tierOk = run(`jest ${tier.name}`, "npx", ["jest", "--selectProjects", tier.name, "--runInBand", "--forceExit", "--json", `--outputFile=${out}`], tier.env)
+  ok = tierOk && ok
+  if (existsSync(out)) {
+    const report = JSON.parse(readFileSync(out, "utf8"))
+    passed += report.numPassedTests
+    failed += report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0)
+  } else {
+    failed += 1
+  }
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed`)
+process.exit(ok && failed === 0 ? 0 : 1)

@@ -1,0 +1,58 @@
+import { createPacer, sharedPacer } from "../../src/gateway"
+
+/** Largest number of starts inside any window of `windowMs`. */
+function busiestWindow(starts: number[], windowMs: number): number {
+  let best = 0
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while (starts[i] - starts[j] >= windowMs) j++
+    best = Math.max(best, i - j + 1)
+  }
+  return best
+}
+
+describe("pacer", () => {
+  it("never lets more than `limit` calls start inside one window, and serves them in order", async () => {
+    const pacer = createPacer({ limit: 10, windowMs: 200 })
+    const starts: number[] = []
+    const order: number[] = []
+    await Promise.all(
+      Array.from({ length: 35 }, (_, i) =>
+        pacer.acquire().then(() => {
+          starts.push(Date.now())
+          order.push(i)
+        })
+      )
+    )
+    expect(order).toEqual([...order].sort((a, b) => a - b))
+    expect(busiestWindow(starts, 200)).toBeLessThanOrEqual(10)
+    // 35 calls at 10 per window need at least three further windows.
+    expect(starts[starts.length - 1] - starts[0]).toBeGreaterThanOrEqual(3 * 200)
+  })
+
+  it("lets a burst up to the limit through at once", async () => {
+    const pacer = createPacer({ limit: 5, windowMs: 10_000 })
+    const before = Date.now()
+    await Promise.all(Array.from({ length: 5 }, () => pacer.acquire()))
+    expect(Date.now() - before).toBeLessThan(1000)
+    expect(pacer.waiting).toBe(0)
+  })
+
+  it("holds every start until a pause ends", async () => {
+    const pacer = createPacer({ limit: 100, windowMs: 1000 })
+    const until = Date.now() + 150
+    pacer.pauseUntil(until)
+    await pacer.acquire()
+    expect(Date.now()).toBeGreaterThanOrEqual(until - 2)
+  })
+
+  it("refuses a nonsense budget", () => {
+    expect(() => createPacer({ limit: 0 })).toThrow(/limit/)
+    expect(() => createPacer({ windowMs: -1 })).toThrow(/windowMs/)
+  })
+
+  it("shares one pacer per key with the same budget", () => {
+    expect(sharedPacer("a#1")).toBe(sharedPacer("a#1"))
+    expect(sharedPacer("a#1")).not.toBe(sharedPacer("a#2"))
+    expect(sharedPacer("a#1", { limit: 5 }).limit).toBe(5)
+  })
+})
