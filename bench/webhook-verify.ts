@@ -1,0 +1,71 @@
+/**
+ * Webhook verification next to the bare minimum it must do (one createHmac + timingSafeEqual
+ * over the same body) in the same run. Rounds alternate between the two so that machine noise
+ * hits both alike; the figure is the median of the rounds.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto"
+import { signWebhook, verifySignature, verifyWebhook } from "../src/gateway"
+import { fmt, line, median, rateOf } from "./measure"
+
+export function benchWebhookVerify(): { ratio: number; fullRatio: number } {
+  const secret = "whsec_bench_0123456789abcdef"
+  const now = Date.now()
+  const body = Buffer.from(
+    JSON.stringify({
+      event: "payment.completed",
+      status: "completed",
+      merchant_id: 1,
+      amount: "10.50",
+      total_amount: "10.50",
+      currency: "USD",
+      bybit_pay_id: "bp_0123456789",
+      merchant_trade_no: "mt_0123456789",
+      note: "payses_01JBENCHMARK0000000000000",
+      payment_record_id: 42,
+      paid_at: new Date(now).toISOString(),
+    })
+  )
+  const signed = signWebhook({ body: body.toString(), secrets: secret, now: () => now })
+  const headers = signed.headers
+  const clock = () => now
+
+  const timestamp = headers["x-gateway-timestamp"]
+  const expectedHex = headers["x-gateway-signature"].split("v1=")[1]
+  const raw = () => {
+    const mac = createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest()
+    if (!timingSafeEqual(mac, Buffer.from(expectedHex, "hex"))) throw new Error("raw mismatch")
+  }
+  const ours = () => {
+    if (!verifySignature({ rawBody: body, headers, secrets: secret, now: clock }).valid) throw new Error("verify failed")
+  }
+  const full = () => {
+    if (!verifyWebhook({ rawBody: body, headers, secrets: secret, now: clock }).valid) throw new Error("verify failed")
+  }
+
+  const iterations = 20_000
+  for (let i = 0; i < 3; i++) {
+    rateOf(iterations, raw)
+    rateOf(iterations, ours)
+    rateOf(iterations, full)
+  }
+  const rawRates: number[] = []
+  const ourRates: number[] = []
+  const fullRates: number[] = []
+  for (let round = 0; round < 9; round++) {
+    rawRates.push(rateOf(iterations, raw).opsPerSecond)
+    ourRates.push(rateOf(iterations, ours).opsPerSecond)
+    fullRates.push(rateOf(iterations, full).opsPerSecond)
+  }
+  const rawOps = median(rawRates)
+  const ourOps = median(ourRates)
+  const fullOps = median(fullRates)
+  const ratio = rawOps / ourOps
+  const fullRatio = rawOps / fullOps
+  console.log(`\nwebhook verify (${body.length}-byte body, median of 9 rounds × ${fmt(iterations)})`)
+  line("raw createHmac + timingSafeEqual", `${fmt(rawOps)} ops/s`)
+  line("verifySignature (headers, skew, signature)", `${fmt(ourOps)} ops/s`)
+  line("verifyWebhook (+ JSON.parse + schema)", `${fmt(fullOps)} ops/s`)
+  line("ratio raw / verifySignature (goal ≤ 1.3×)", `${fmt(ratio, 2)}×`)
+  line("ratio raw / verifyWebhook", `${fmt(fullRatio, 2)}×`)
+  return { ratio, fullRatio }
+}
