@@ -169,14 +169,16 @@ export function createTransport(
     let retries = 0
     let rateLimitRetries = 0
     for (;;) {
-      await deps.pacer?.acquire()
+      const release = await deps.pacer?.acquire()
       stats.requests++
       let error: GatewayError
       try {
         const { status, headers, text } = await exchange(request, url)
+        release?.()
         if (status >= 200 && status < 300) return parse(request, status, text)
         error = failure(request, status, headers, text)
       } catch (caught) {
+        release?.()
         if (caught instanceof GatewayError) throw caught
         error = networkFailure(request, caught)
       }

@@ -162,8 +162,9 @@ describe("every error code", () => {
   })
 
   it("timeouts and unreachable gateways are typed errors", async () => {
-    await control(sandbox.url, "POST", "/faults", { latency_ms: 400 })
-    await expect(client({ requestTimeoutMs: 100, maxRetries: 0 }).getBalance()).rejects.toBeInstanceOf(GatewayTimeoutError)
+    // undici's timers tick about every half second: a 200 ms timeout fires within ~1.5 s.
+    await control(sandbox.url, "POST", "/faults", { latency_ms: 3000 })
+    await expect(client({ requestTimeoutMs: 200, maxRetries: 0 }).getBalance()).rejects.toBeInstanceOf(GatewayTimeoutError)
     await control(sandbox.url, "POST", "/faults", {})
     const down = createGatewayClient({ baseUrl: "http://127.0.0.1:1", merchantId: 1, apiKey: "sk_x_down", rateLimit: false, maxRetries: 1, retryBaseDelayMs: 1 })
     clients.push(down)

@@ -17,9 +17,10 @@ describe("pacer", () => {
     const order: number[] = []
     await Promise.all(
       Array.from({ length: 35 }, (_, i) =>
-        pacer.acquire().then(() => {
+        pacer.acquire().then((release) => {
           starts.push(Date.now())
           order.push(i)
+          release()
         })
       )
     )
@@ -32,9 +33,31 @@ describe("pacer", () => {
   it("lets a burst up to the limit through at once", async () => {
     const pacer = createPacer({ limit: 5, windowMs: 10_000 })
     const before = Date.now()
-    await Promise.all(Array.from({ length: 5 }, () => pacer.acquire()))
+    const releases = await Promise.all(Array.from({ length: 5 }, () => pacer.acquire()))
     expect(Date.now() - before).toBeLessThan(1000)
+    releases.forEach((release) => release())
     expect(pacer.waiting).toBe(0)
+  })
+
+  it("counts a call in flight, and for a whole window from its answer", async () => {
+    const pacer = createPacer({ limit: 2, windowMs: 100, marginMs: 0 })
+    const first = await pacer.acquire()
+    const second = await pacer.acquire()
+    let third = false
+    const waiting = pacer.acquire().then((release) => {
+      third = true
+      return release
+    })
+    // Both slots stay taken while their calls are in flight, however long that is.
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    expect(third).toBe(false)
+    const answeredAt = Date.now()
+    first()
+    first() // releasing twice counts once
+    second()
+    ;(await waiting)()
+    // The answered call still counted for one window after its answer.
+    expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(95)
   })
 
   it("holds every start until a pause ends", async () => {
