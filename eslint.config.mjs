@@ -13,5 +13,9 @@ export default tseslint.config(
       "@typescript-eslint/ban-ts-comment": "error",
     },
   },
-  { files: ["**/*.js", "**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } }
+  { files: ["**/*.js", "**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
+  {
+    files: ["demo/storefront/**/*.js"],
+    languageOptions: { sourceType: "module", globals: { localStorage: "readonly", location: "readonly", Intl: "readonly" } },
+  }
 )
