@@ -54,13 +54,17 @@ export function checkoutIdempotencyKey(reference: string, amountCents: Cents): s
   return `usdt-${digest}`
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+
 function isoOf(value: string | Date | undefined, field: string): string | undefined {
   if (value === undefined) return undefined
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new GatewayInputError(`${field} is an invalid date`, field)
     return value.toISOString()
   }
-  if (Number.isNaN(Date.parse(value))) throw new GatewayInputError(`${field} ${JSON.stringify(value)} is not an ISO 8601 date`, field)
+  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new GatewayInputError(`${field} ${JSON.stringify(value)} is not an ISO 8601 date or date-time (UTC)`, field)
+  }
   return value
 }
 

@@ -48,7 +48,7 @@ const configSchema = z.object({
     .optional(),
   merchantId: z.union([
     z.number().int().positive(),
-    z.string().regex(/^\d+$/, { error: "must be the numeric merchant id" }),
+    z.string().regex(/^[1-9]\d*$/, { error: "must be the numeric merchant id" }),
   ], { error: "is required: the numeric merchant id from the gateway's Integration page" }),
   apiKey: z.string({ error: "is required: the payment API key" }).trim().min(1, { error: "is required: the payment API key" }),
   connectTimeoutMs: z.number().int().positive().optional(),

@@ -24,6 +24,7 @@ const isoDateTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)
 export const PAYMENT_STATUSES = ["pending", "completed", "expired", "refunded", "partially_refunded"] as const
 export const paymentStatus = z.enum(PAYMENT_STATUSES)
 export type PaymentStatus = z.infer<typeof paymentStatus>
+const PAID_STATUSES: ReadonlySet<PaymentStatus> = new Set(["completed", "refunded", "partially_refunded"])
 
 /** POST /api/v1/merchant/checkout-session: the answer. */
 export const checkoutSessionSchema = z.looseObject({
@@ -50,8 +51,11 @@ export const paymentSchema = z
     ...payment,
     /** What was asked, in cents. */
     amount_cents: payment.amount,
-    /** What was paid, in cents (equals the amount asked when the gateway gives no total). */
-    total_amount_cents: payment.total_amount ?? payment.amount,
+    /**
+     * What was paid, in cents. Without a total from the gateway, a paid record counts as paid in
+     * full and an unpaid one (pending, expired) as nothing paid.
+     */
+    total_amount_cents: payment.total_amount ?? (PAID_STATUSES.has(payment.status) ? payment.amount : 0),
     refunded_amount_cents: payment.refunded_amount ?? 0,
   }))
 export type Payment = z.infer<typeof paymentSchema>
@@ -81,12 +85,15 @@ export const refundSchema = z.looseObject({
 })
 export type Refund = z.infer<typeof refundSchema>
 
-/** The body of an error answer, as far as the page tells. */
+/**
+ * The body of an error answer, as far as the page tells. Each field is read on its own: one
+ * field of an unexpected shape must not cost the others (the gateway's message above all).
+ */
 export const errorBodySchema = z.looseObject({
-  message: z.string().optional(),
-  error: z.string().optional(),
-  errors: z.record(z.string(), z.union([z.array(z.string()), z.string()])).optional(),
-  retry_after_seconds: z.coerce.number().nonnegative().optional(),
+  message: z.string().optional().catch(undefined),
+  error: z.string().optional().catch(undefined),
+  errors: z.record(z.string(), z.union([z.array(z.string()), z.string()])).optional().catch(undefined),
+  retry_after_seconds: z.coerce.number().nonnegative().optional().catch(undefined),
 })
 
 /** The webhook body: trusted only after its signature holds. */

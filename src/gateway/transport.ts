@@ -44,6 +44,11 @@ export interface Transport {
 
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"])
 
+function isDeadline(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name
+  return name === "TimeoutError" || (name === "AbortError" && (error as { cause?: { name?: string } }).cause?.name === "TimeoutError")
+}
+
 export function createTransport(
   config: ResolvedConfig,
   deps: { pacer?: Pacer; dispatcher?: Dispatcher; now: () => number; sleep: (ms: number) => Promise<void>; random: () => number }
@@ -87,6 +92,8 @@ export function createTransport(
       body,
       headersTimeout: config.requestTimeoutMs,
       bodyTimeout: config.requestTimeoutMs,
+      // undici's own timers tick about once a second; this deadline holds to the millisecond.
+      signal: AbortSignal.timeout(config.requestTimeoutMs),
     })
     const text = await response.body.text()
     return { status: response.statusCode, headers: response.headers, text }
@@ -137,8 +144,8 @@ export function createTransport(
   function networkFailure(request: GatewayRequest<z.ZodType>, error: unknown): GatewayError {
     const code = (error as { code?: string } | null)?.code ?? ""
     const message = redact(error instanceof Error ? error.message : String(error), secrets)
-    if (TIMEOUT_CODES.has(code)) {
-      return new GatewayTimeoutError(`The gateway did not answer ${describe(request)} in time (${code})`, { cause: code })
+    if (TIMEOUT_CODES.has(code) || isDeadline(error)) {
+      return new GatewayTimeoutError(`The gateway did not answer ${describe(request)} within ${config.requestTimeoutMs} ms (${code || "deadline"})`, { cause: code || "deadline" })
     }
     return new GatewayNetworkError(`Could not reach the gateway at ${config.origin} for ${describe(request)}: ${code || message}`, { cause: code || message })
   }

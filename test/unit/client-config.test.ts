@@ -13,6 +13,7 @@ describe("gateway client configuration and input checks (no request is sent)", (
       expect(message).toMatch(/apiKey/)
     }
     expect(() => createGatewayClient({ merchantId: 1, apiKey: "sk_secret_1234", baseUrl: "nope" })).toThrow(/baseUrl/)
+    expect(() => createGatewayClient({ merchantId: "0", apiKey: "sk_secret_1234" })).toThrow(/merchantId/)
     try {
       createGatewayClient({ merchantId: -1, apiKey: "sk_secret_1234" })
     } catch (error) {
@@ -41,6 +42,8 @@ describe("gateway client configuration and input checks (no request is sent)", (
     await expect(client.getPayment("1; DROP")).rejects.toThrow(/positive whole number/)
     await expect(client.listPayments({ perPage: 500 })).rejects.toThrow(/perPage/)
     await expect(client.listPayments({ from: "yesterday" })).rejects.toThrow(/ISO 8601/)
+    await expect(client.listPayments({ from: "March 7, 2026" })).rejects.toThrow(/ISO 8601/)
+    await expect(client.listPayments({ to: "2026-13-45" })).rejects.toThrow(/ISO 8601/)
     await expect(client.refundPayment(1, { amountCents: 0 })).rejects.toThrow(/more than zero/)
     expect(client.stats.requests).toBe(0)
   })
