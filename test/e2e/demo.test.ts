@@ -1,0 +1,146 @@
+/**
+ * `npm run demo` end to end, in a real browser: a shopper buys with USDT through the hosted
+ * page and sees the order confirmed; an admin logs in, opens that order, sees the gateway widget,
+ * refunds part of it and sees the refund in the widget and in the sandbox. A second run reuses
+ * what the first one seeded; Ctrl-C stops everything. Screenshots: test-artifacts/e2e/.
+ */
+import { existsSync } from "node:fs"
+import { Client } from "pg"
+import type { Browser, Page } from "playwright-core"
+import { portFree } from "../../demo/preflight"
+import { launchChromium, screenshot } from "./browser"
+import { READY_FILE, type RunningDemo, startDemo } from "./demo-process"
+
+const DATABASE = "usdt_demo_e2e"
+const PORTS = { MEDUSA_PORT: "9100", STOREFRONT_PORT: "8100", SANDBOX_PORT: "4110" }
+const env = { ...PORTS, DATABASE_URL: `postgres://postgres@localhost:5432/${DATABASE}`, REDIS_URL: "" }
+
+jest.setTimeout(600_000)
+
+async function dropDatabase(): Promise<void> {
+  const client = new Client({ connectionString: "postgres://postgres@localhost:5432/postgres" })
+  await client.connect()
+  try {
+    await client.query(`drop database if exists "${DATABASE}" with (force)`)
+  } finally {
+    await client.end()
+  }
+}
+
+interface SandboxPayment {
+  id: number
+  note: string | null
+  status: string
+  amount: string
+  refunded_amount: string
+  refunds: Array<{ refund_id: number | string; amount: string }>
+}
+
+async function sandboxPayments(sandboxUrl: string): Promise<SandboxPayment[]> {
+  const response = await fetch(`${sandboxUrl}/__sandbox/payments`)
+  return ((await response.json()) as { data: SandboxPayment[] }).data
+}
+
+let demo: RunningDemo
+let browser: Browser
+let page: Page
+let orderNumber = ""
+
+beforeAll(async () => {
+  await dropDatabase()
+  demo = await startDemo(env, 420_000)
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await demo?.stop()
+})
+
+it("prints its URLs and writes them to .demo/ready.json", () => {
+  expect(demo.ready).toEqual({
+    store_url: `http://localhost:${PORTS.MEDUSA_PORT}`,
+    admin_url: `http://localhost:${PORTS.MEDUSA_PORT}/app`,
+    storefront_url: `http://localhost:${PORTS.STOREFRONT_PORT}`,
+    sandbox_url: `http://127.0.0.1:${PORTS.SANDBOX_PORT}`,
+    publishable_key: expect.stringMatching(/^pk_/),
+    admin_email: expect.stringContaining("@"),
+    admin_password: expect.any(String),
+    provider_id: "pp_usdt_usdt",
+  })
+  expect(demo.output()).toContain(demo.ready.storefront_url)
+  expect(demo.output()).toContain(demo.ready.publishable_key)
+  expect(demo.output()).toMatch(/migrating… \d+s/)
+})
+
+it("a shopper pays with USDT on the hosted page and sees the order confirmed", async () => {
+  await page.goto(demo.ready.storefront_url)
+  await page.waitForFunction(() => !(document.getElementById("pay-with-usdt") as HTMLButtonElement | null)?.disabled)
+  expect(await page.getByTestId("price").textContent()).toContain("$10.50")
+  await screenshot(page, "storefront-product")
+  await page.getByTestId("pay-with-usdt").click()
+  await page.waitForURL(`${demo.ready.sandbox_url}/checkout?cs=*`)
+  expect(await page.locator("body").textContent()).toContain("15.50")
+  await screenshot(page, "hosted-checkout")
+  await page.click("#pay")
+  await page.waitForURL(`${demo.ready.storefront_url}/order.html*`)
+  await page.getByTestId("order-number").waitFor({ state: "visible", timeout: 60_000 })
+  orderNumber = (await page.getByTestId("order-number").textContent()) ?? ""
+  expect(orderNumber).toMatch(/^#\d+$/)
+  await screenshot(page, "order-confirmed")
+
+  const [payment] = (await sandboxPayments(demo.ready.sandbox_url)).filter((p) => p.status === "completed")
+  expect(payment).toMatchObject({ amount: "15.50", status: "completed" })
+  expect(payment.note).toMatch(/^payses_/)
+})
+
+it("an admin opens the order, sees the gateway widget, refunds part and sees the refund", async () => {
+  await page.goto(`${demo.ready.admin_url}/login`)
+  await page.fill("input[name=email]", demo.ready.admin_email, { timeout: 240_000 })
+  await page.fill("input[name=password]", demo.ready.admin_password)
+  await screenshot(page, "admin-login")
+  await page.click("button[type=submit]")
+  await page.waitForURL(/\/app\/orders/, { timeout: 120_000 })
+  await page.getByText(orderNumber, { exact: true }).first().click({ timeout: 120_000 })
+  await page.waitForURL(/\/app\/orders\/order_/)
+
+  const widget = page.getByTestId("usdt-order-payment")
+  await widget.waitFor({ timeout: 60_000 })
+  await expect(widget.textContent()).resolves.toMatch(/15\.50/)
+  await screenshot(page, "admin-order-widget", widget)
+
+  const row = page.locator("div.grid").filter({ hasText: "pp_usdt_usdt" }).first()
+  await row.locator("button[aria-haspopup=menu]").click()
+  await page.getByRole("menuitem", { name: /refund/i }).click()
+  await page.fill("input[name=amount]", "5.00")
+  await screenshot(page, "admin-refund-form")
+  await page.getByRole("button", { name: "Save" }).click()
+  await page.waitForURL((url) => !url.pathname.endsWith("/refund"))
+
+  // The sandbox has the refund, and the widget shows it with the gateway's refund id.
+  const refunded = (await sandboxPayments(demo.ready.sandbox_url)).find((p) => p.status === "partially_refunded")
+  expect(refunded).toMatchObject({ refunded_amount: "5.00" })
+  const refundId = String(refunded?.refunds[0].refund_id)
+  await page.reload()
+  const refunds = page.getByTestId("usdt-order-payment-refunds")
+  await refunds.waitFor({ timeout: 60_000 })
+  await expect(refunds.textContent()).resolves.toContain("5.00")
+  await expect(refunds.textContent()).resolves.toContain(refundId)
+  await screenshot(page, "admin-order-refunded", refunds)
+})
+
+it("Ctrl-C stops every process it started; a second run reuses the store", async () => {
+  const firstKey = demo.ready.publishable_key
+  const stopped = await demo.stop()
+  expect(stopped.code === 0 || stopped.signal === "SIGINT").toBe(true)
+  expect(demo.output()).toContain("[demo] stopping…")
+  expect(existsSync(READY_FILE)).toBe(false)
+  for (const port of Object.values(PORTS)) expect(await portFree(Number(port))).toBe(true)
+
+  demo = await startDemo(env, 300_000)
+  expect(demo.output()).toContain("reused from an earlier run")
+  expect(demo.ready.publishable_key).toBe(firstKey)
+  await demo.stop()
+  for (const port of Object.values(PORTS)) expect(await portFree(Number(port))).toBe(true)
+})
