@@ -1,0 +1,94 @@
+/**
+ * The development store: this plugin's USDT payment provider (id "usdt" → pp_usdt_usdt)
+ * against the sandbox gateway (`npm run sandbox`), configured from the environment:
+ *
+ *   USDT_GATEWAY_URL            gateway origin (sandbox: http://127.0.0.1:<port>)
+ *   USDT_MERCHANT_ID            numeric merchant id
+ *   USDT_API_KEY                payment API key
+ *   USDT_WEBHOOK_SECRET         webhook secret; a comma-separated list while one rotates
+ *   USDT_WEBHOOK_TOLERANCE_SECONDS  optional, default 300
+ *   USDT_BACKEND_URL            this backend's public URL; notify_url = <it>/hooks/usdt
+ *   USDT_SUCCESS_URL / USDT_CANCEL_URL  optional storefront pages
+ *   USDT_HTTP_*                 optional gateway HTTP tuning (see src/providers/usdt/options.ts)
+ */
+import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+function optionalNumber(name: string): number | undefined {
+  const value = process.env[name]
+  return value === undefined || value === "" ? undefined : Number(value)
+}
+
+const webhookSecrets = (process.env.USDT_WEBHOOK_SECRET ?? "")
+  .split(",")
+  .map((secret) => secret.trim())
+  .filter(Boolean)
+
+const backendUrl = process.env.USDT_BACKEND_URL || `http://localhost:${process.env.PORT || 9000}`
+
+const config = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    redisUrl: process.env.REDIS_URL,
+    http: {
+      storeCors: process.env.STORE_CORS || "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
+      authCors: process.env.AUTH_CORS || "http://localhost:8000,http://localhost:9000",
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+  },
+  admin: {
+    backendUrl,
+  },
+  modules: [
+    // Gateway settings saved from the admin (encrypted with USDT_ENCRYPTION_KEY), the webhook
+    // delivery log and reconciliation runs. The provider reads the settings at call time.
+    { resolve: "./src/modules/usdt-settings" },
+    {
+      resolve: "@medusajs/medusa/payment",
+      key: Modules.PAYMENT,
+      // Lets the USDT provider resolve the settings module lazily (falls back to its options).
+      dependencies: ["usdt_settings"],
+      options: {
+        providers: [
+          {
+            resolve: "./src/providers/usdt",
+            id: "usdt",
+            options: {
+              baseUrl: process.env.USDT_GATEWAY_URL,
+              merchantId: process.env.USDT_MERCHANT_ID,
+              apiKey: process.env.USDT_API_KEY,
+              webhookSecret: webhookSecrets.length > 1 ? webhookSecrets : webhookSecrets[0],
+              webhookToleranceSeconds: optionalNumber("USDT_WEBHOOK_TOLERANCE_SECONDS"),
+              backendUrl,
+              successUrl: process.env.USDT_SUCCESS_URL || undefined,
+              cancelUrl: process.env.USDT_CANCEL_URL || undefined,
+              http: {
+                requestTimeoutMs: optionalNumber("USDT_HTTP_REQUEST_TIMEOUT_MS"),
+                maxRetries: optionalNumber("USDT_HTTP_MAX_RETRIES"),
+                retryBaseDelayMs: optionalNumber("USDT_HTTP_RETRY_BASE_DELAY_MS"),
+                maxRateLimitRetries: optionalNumber("USDT_HTTP_MAX_RATE_LIMIT_RETRIES"),
+                maxRateLimitWaitMs: optionalNumber("USDT_HTTP_MAX_RATE_LIMIT_WAIT_MS"),
+              },
+            },
+          },
+        ],
+      },
+    },
+  ],
+})
+
+/** defineConfig always adds @medusajs/draft-order; this development store does not install it. */
+function installed(name: string): boolean {
+  try {
+    require.resolve(`${name}/package.json`, { paths: [process.cwd()] })
+    return true
+  } catch {
+    return false
+  }
+}
+config.plugins = (config.plugins ?? []).filter((plugin) => installed(typeof plugin === "string" ? plugin : plugin.resolve))
+
+module.exports = config

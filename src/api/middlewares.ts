@@ -1,0 +1,12 @@
+import { defineMiddlewares } from "@medusajs/framework/http"
+
+export default defineMiddlewares({
+  routes: [
+    {
+      // The USDT webhook is verified against the exact bytes received.
+      method: ["POST"],
+      matcher: "/hooks/usdt",
+      bodyParser: { preserveRawBody: true },
+    },
+  ],
+})

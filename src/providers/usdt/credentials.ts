@@ -1,0 +1,73 @@
+/**
+ * THE seam for the gateway credentials. Everything that talks to the gateway or verifies a
+ * webhook asks `resolveGatewayCredentials` for them, and `gatewayClientFor` for a client.
+ * The credentials saved in the admin (the usdt_settings module, read at every call so that a
+ * change takes effect without a restart) come first; the provider options are the fallback.
+ */
+import { createHash } from "node:crypto"
+import { createGatewayClient, type GatewayClient } from "../../gateway"
+import { readSavedCredentials, type SettingsSource } from "../../modules/usdt-settings/saved-credentials"
+import { gatewayBaseUrl, type UsdtProviderOptions, webhookSecretsOf } from "./options"
+
+export interface GatewayCredentials {
+  baseUrl: string
+  merchantId: string
+  apiKey: string
+  webhookSecrets: string[]
+}
+
+/**
+ * The effective credentials: those saved in the admin when `source` (the app container, or the
+ * payment module's cradle, which sees usdt_settings through its `dependencies`) reaches the
+ * settings module and a merchant id and API key are saved there; else the provider options.
+ */
+export async function resolveGatewayCredentials(options: UsdtProviderOptions, source: SettingsSource): Promise<GatewayCredentials> {
+  const saved = await readSavedCredentials(source)
+  if (saved) return saved
+  return {
+    baseUrl: gatewayBaseUrl(options),
+    merchantId: String(options.merchantId),
+    apiKey: options.apiKey,
+    webhookSecrets: webhookSecretsOf(options),
+  }
+}
+
+type HttpTuning = NonNullable<UsdtProviderOptions["http"]>
+
+const clients = new Map<string, GatewayClient>()
+
+/** Cache key: never the key itself, only a digest of it. */
+function cacheKey(credentials: GatewayCredentials, http: HttpTuning): string {
+  const digest = createHash("sha256").update(credentials.apiKey).digest("hex").slice(0, 16)
+  return JSON.stringify([credentials.baseUrl, credentials.merchantId, digest, http])
+}
+
+/**
+ * One client (one undici pool, one pacer) per credentials and tuning in this process: a new
+ * key, merchant or gateway gets a new client; the same ones reuse it.
+ */
+export function gatewayClientFor(credentials: GatewayCredentials, http: HttpTuning = {}): GatewayClient {
+  const key = cacheKey(credentials, http)
+  let client = clients.get(key)
+  if (!client) {
+    client = createGatewayClient({
+      baseUrl: credentials.baseUrl,
+      merchantId: credentials.merchantId,
+      apiKey: credentials.apiKey,
+      requestTimeoutMs: http.requestTimeoutMs,
+      maxRetries: http.maxRetries,
+      retryBaseDelayMs: http.retryBaseDelayMs,
+      maxRateLimitRetries: http.maxRateLimitRetries ?? 2,
+      maxRateLimitWaitMs: http.maxRateLimitWaitMs ?? 10_000,
+    })
+    clients.set(key, client)
+  }
+  return client
+}
+
+/** Closes every cached client (tests and shutdown). */
+export async function closeGatewayClients(): Promise<void> {
+  const all = [...clients.values()]
+  clients.clear()
+  await Promise.all(all.map((client) => client.close()))
+}

@@ -1,0 +1,277 @@
+/**
+ * Pay with USDT as a shopper would, through the store API and the sandbox gateway: the order
+ * exists whether or not the shopper comes back; duplicates and races end with exactly one
+ * order, one payment and one capture; and /hooks/usdt trusts nothing it cannot prove (forged,
+ * mis-signed, stale, future and tampered deliveries get 401 before anything runs; verified
+ * deliveries that do not apply are acknowledged without effect).
+ */
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { computeSignature } from "../../../src/gateway"
+import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
+import { expectNothingHappened, orderIdOf, paidWithoutWebhook } from "./helpers/flows"
+import { useUsdtHarness } from "./helpers/harness"
+import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
+import { OTHER_MERCHANT, STORE_MERCHANT, STORE_NEW_WEBHOOK_SECRET } from "./helpers/sandbox"
+import { adminClient, type AdminClient, type Storefront, storefront } from "./helpers/storefront"
+import { completedEvent, postWebhook, sendSigned, signed } from "./helpers/webhooks"
+
+jest.setTimeout(120_000)
+
+const harness = useUsdtHarness()
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let store: SeededStore
+    let shop: Storefront
+    let admin: AdminClient
+
+    beforeAll(async () => {
+      store = await seedStore(getContainer())
+      admin = await adminClient(getContainer(), api)
+    })
+
+    beforeEach(async () => {
+      shop = storefront(api, store)
+      await harness.sandbox.reset()
+    })
+
+    it("opens a checkout whose note is the session id and whose session data holds no secret", async () => {
+      const checkout = await shop.usdtCheckout(undefined, { success_url: "https://shop.example.com/thanks" })
+      expect(checkout.session.status).toBe("pending")
+      expect(checkout.session.data).toMatchObject({
+        session_id: checkout.session.id,
+        amount_cents: 1550,
+        checkout_url: expect.stringContaining(`${harness.sandbox.url}/checkout?cs=`),
+        expires_at: expect.any(String),
+        success_url: "https://shop.example.com/thanks",
+      })
+      const serialized = JSON.stringify(checkout.session.data)
+      expect(serialized).not.toContain(STORE_MERCHANT.apiKey)
+      expect(serialized).not.toContain(STORE_MERCHANT.webhookSecret)
+
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      expect(record).toMatchObject({
+        status: "pending",
+        amount: "15.50",
+        note: checkout.session.id,
+        notify_url: `${harness.medusaUrl}/hooks/usdt`,
+        success_url: "https://shop.example.com/thanks",
+      })
+      expect(await harness.sandbox.payments()).toHaveLength(1)
+    })
+
+    it("pay → webhook → order, although the shopper never returns", async () => {
+      const checkout = await shop.usdtCheckout()
+      const paid = await harness.sandbox.pay(checkout.checkoutUrl)
+      expect(paid.status).toBe(200)
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      if (!record) throw new Error("no sandbox record")
+      const deliveries = await harness.sandbox.settledDeliveries(record.id)
+      expect(deliveries).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, last_status_code: 200 })])
+
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toHaveLength(1)
+      expect(state.payments).toHaveLength(1)
+      expect(state.captures).toBe(1)
+      expect(state.payments[0]).toMatchObject({ amount: 15.5, provider_id: "pp_usdt_usdt" })
+      expect(state.payments[0].captured_at).toBeTruthy()
+      expect(state.payments[0].data).toMatchObject({ gateway_payment_id: record.id, gateway_status: "completed", paid_amount: "15.50" })
+      expect(state.collectionStatus).toBe("completed")
+
+      const order = await admin.order(state.orderIds[0])
+      expect(order.status).toBe(200)
+      expect(order.data).toMatchObject({
+        order: {
+          id: state.orderIds[0],
+          total: 15.5,
+          payment_collections: [
+            expect.objectContaining({
+              status: "completed",
+              payments: [expect.objectContaining({ captures: [expect.objectContaining({ amount: 15.5 })] })],
+            }),
+          ],
+        },
+      })
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "completed", total_amount: "15.50" })
+      expect(await orderCount(getContainer())).toBe(1)
+
+      // The gateway captured on payment: an admin's capture changes nothing.
+      const capture = await admin.capture(state.payments[0].id)
+      expect(capture.status).toBe(200)
+      expect((await cartPaymentState(getContainer(), checkout.cartId)).captures).toBe(1)
+    })
+
+    it("the shopper returns and completes the cart before the webhook arrives", async () => {
+      await harness.sandbox.setFaults({ webhook_delay_ms: 3_000 })
+      const checkout = await shop.usdtCheckout()
+      expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
+
+      const completed = await shop.complete(checkout.cartId)
+      const completedAt = Date.now()
+      expect(completed.status).toBe(200)
+      expect(completed.data).toMatchObject({ type: "order" })
+      const orderId = orderIdOf(completed.data)
+
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      if (!record) throw new Error("no sandbox record")
+      const deliveries = await harness.sandbox.settledDeliveries(record.id)
+      expect(deliveries).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, last_status_code: 200 })])
+      // The webhook really came after the order: it found the payment and the order in place.
+      expect(Date.parse(deliveries[0].attempts_log[0].at)).toBeGreaterThanOrEqual(completedAt - 1_000)
+
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toEqual([orderId])
+      expect(state.payments).toHaveLength(1)
+      expect(state.captures).toBe(1)
+      expect(await orderCount(getContainer())).toBe(1)
+    })
+
+    it("the shopper returns after the webhook and gets the same order", async () => {
+      const checkout = await shop.usdtCheckout()
+      await harness.sandbox.pay(checkout.checkoutUrl)
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      if (!record) throw new Error("no sandbox record")
+      await harness.sandbox.settledDeliveries(record.id)
+      const before = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(before.orderIds).toHaveLength(1)
+
+      const completed = await shop.complete(checkout.cartId)
+      expect(completed.status).toBe(200)
+      expect(orderIdOf(completed.data)).toBe(before.orderIds[0])
+      const after = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(after.payments).toHaveLength(1)
+      expect(after.captures).toBe(1)
+      expect(await orderCount(getContainer())).toBe(1)
+    })
+
+    it("five identical webhooks at once make one order and one capture", async () => {
+      const { checkout, body } = await paidWithoutWebhook(shop, harness.sandbox)
+      const answers = await Promise.all(Array.from({ length: 5 }, () => sendSigned(harness.medusaUrl, body)))
+      for (const answer of answers) expect(answer.status).toBe(200)
+      const outcomes = answers.map((answer) => answer.body.outcome)
+      expect(outcomes.filter((outcome) => outcome === "completed")).toHaveLength(1)
+      expect(outcomes.filter((outcome) => outcome === "already_completed")).toHaveLength(4)
+      expect(new Set(answers.map((answer) => answer.body.order_id)).size).toBe(1)
+
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toHaveLength(1)
+      expect(state.payments).toHaveLength(1)
+      expect(state.captures).toBe(1)
+      expect(await orderCount(getContainer())).toBe(1)
+      expect(await paymentCount(getContainer())).toBe(1)
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "completed" })
+    })
+
+    it("the webhook and the storefront's complete at once make one order and one capture", async () => {
+      const { checkout, body } = await paidWithoutWebhook(shop, harness.sandbox)
+      const webhook = sendSigned(harness.medusaUrl, body)
+      const [hook, completed] = await Promise.all([webhook, shop.complete(checkout.cartId)])
+
+      expect(hook.status).toBe(200)
+      expect(["completed", "already_completed"]).toContain(hook.body.outcome)
+      expect(completed.status).toBe(200)
+      expect(completed.data).toMatchObject({ type: "order" })
+      expect(orderIdOf(completed.data)).toBe(hook.body.order_id)
+
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toHaveLength(1)
+      expect(state.payments).toHaveLength(1)
+      expect(state.captures).toBe(1)
+      expect(await orderCount(getContainer())).toBe(1)
+    })
+
+    it("a replayed delivery after the order exists is acknowledged as already completed", async () => {
+      const checkout = await shop.usdtCheckout()
+      await harness.sandbox.pay(checkout.checkoutUrl)
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      if (!record) throw new Error("no sandbox record")
+      const [delivery] = await harness.sandbox.settledDeliveries(record.id)
+      const again = await sendSigned(harness.medusaUrl, delivery.body)
+      expect(again).toMatchObject({ status: 200, body: { outcome: "already_completed" } })
+      expect((await cartPaymentState(getContainer(), checkout.cartId)).captures).toBe(1)
+    })
+    it("refuses forged, mis-signed, stale, future and tampered deliveries with 401, then accepts the genuine one", async () => {
+      const { checkout, body, recordId } = await paidWithoutWebhook(shop, harness.sandbox)
+      const now = Math.floor(Date.now() / 1000)
+      const genuine = signed(body)
+      const forgedHeaders = { ...genuine.headers, "x-gateway-signature": `t=${genuine.timestamp},v1=${"ab".repeat(32)}` }
+      const tampered = body.replace(/"total_amount":"15\.50"/, '"total_amount":"155.00"')
+      expect(tampered).not.toBe(body)
+
+      const cases: [string, Promise<{ status: number; body: Record<string, unknown> }>, string][] = [
+        ["forged signature", postWebhook(harness.medusaUrl, body, forgedHeaders), "no_matching_signature"],
+        ["wrong secret", sendSigned(harness.medusaUrl, body, { secret: "whsec_not_the_store_secret" }), "no_matching_signature"],
+        ["the API key as secret", sendSigned(harness.medusaUrl, body, { secret: "sk_test_store_1001_key" }), "no_matching_signature"],
+        ["stale timestamp", sendSigned(harness.medusaUrl, body, { timestamp: now - 3_600 }), "timestamp_too_old"],
+        ["future timestamp", sendSigned(harness.medusaUrl, body, { timestamp: now + 3_600 }), "timestamp_in_future"],
+        ["tampered body", postWebhook(harness.medusaUrl, tampered, genuine.headers), "no_matching_signature"],
+        ["no signature", postWebhook(harness.medusaUrl, body, { "content-type": "application/json" }), "missing_header"],
+        [
+          "signature timestamp differs from header",
+          postWebhook(harness.medusaUrl, body, { ...genuine.headers, "x-gateway-timestamp": String(now - 1) }),
+          "timestamp_mismatch",
+        ],
+        ["another merchant's secret", sendSigned(harness.medusaUrl, body, { secret: OTHER_MERCHANT.webhookSecret }), "no_matching_signature"],
+      ]
+      for (const [label, answer, reason] of cases) {
+        const result = await answer
+        expect({ label, status: result.status, reason: result.body.reason }).toEqual({ label, status: 401, reason })
+        expect(typeof result.body.message).toBe("string")
+      }
+      await expectNothingHappened(getContainer(), checkout.cartId)
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ id: recordId, status: "completed" })
+
+      // The genuine delivery, signed with the store's new secret (rotation), completes the order.
+      const accepted = await sendSigned(harness.medusaUrl, body, { secret: STORE_NEW_WEBHOOK_SECRET })
+      expect(accepted).toMatchObject({ status: 200, body: { outcome: "completed", payment_session_id: checkout.session.id } })
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toHaveLength(1)
+      expect(state.captures).toBe(1)
+    })
+
+    it("acknowledges verified deliveries that do not apply, without effect", async () => {
+      const { checkout, recordId } = await paidWithoutWebhook(shop, harness.sandbox)
+      const event = (fields: Partial<Parameters<typeof completedEvent>[0]>) =>
+        completedEvent({ paymentRecordId: recordId, note: checkout.session.id, amount: "15.50", ...fields })
+
+      const cases: [string, object, string][] = [
+        ["another merchant's id", event({ merchantId: OTHER_MERCHANT.id }), "foreign_merchant"],
+        ["an unknown note", event({ note: "order_123" }), "unknown_note"],
+        ["no note", event({ note: null }), "unknown_note"],
+        ["a deleted or never-made session", event({ note: "payses_01J0000000000000000000000" }), "session_not_found"],
+        ["another currency", event({ currency: "EUR" }), "wrong_currency"],
+        ["another event", event({ event: "payment.refunded" }), "ignored_event"],
+      ]
+      for (const [label, body, outcome] of cases) {
+        const answer = await sendSigned(harness.medusaUrl, body)
+        expect({ label, status: answer.status, outcome: answer.body.outcome }).toEqual({ label, status: 200, outcome })
+      }
+      await expectNothingHappened(getContainer(), checkout.cartId)
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ id: recordId, status: "completed" })
+    })
+
+    it("answers 422 to a correctly signed body that breaks the contract", async () => {
+      const body = JSON.stringify({ event: "payment.completed", amount: "not money" })
+      const webhook = signed(body)
+      const answer = await postWebhook(harness.medusaUrl, webhook.body, webhook.headers)
+      expect(answer).toMatchObject({ status: 422, body: { reason: "body_not_contract" } })
+      const v1 = computeSignature("whsec_other", webhook.timestamp, body)
+      const forged = await postWebhook(harness.medusaUrl, body, { ...webhook.headers, "x-gateway-signature": `t=${webhook.timestamp},v1=${v1}` })
+      expect(forged).toMatchObject({ status: 401, body: { reason: "no_matching_signature" } })
+    })
+
+    it("refuses a non-USD cart with a clear error and opens no checkout", async () => {
+      if (!store.eurRegionId) throw new Error("the EUR region was not seeded")
+      const cartId = await shop.cartReadyForPayment(store.eurRegionId)
+      const collectionId = await shop.paymentCollection(cartId)
+      const answer = await shop.initiateSession(collectionId)
+      expect(answer.status).toBe(400)
+      expect(answer.data).toMatchObject({ message: expect.stringMatching(/only USD.*EUR.*region/s) })
+
+      const state = await cartPaymentState(getContainer(), cartId)
+      expect(state.sessions).toEqual([])
+      expect(state.payments).toEqual([])
+      expect(await harness.sandbox.payments()).toEqual([])
+    })
+  },
+})

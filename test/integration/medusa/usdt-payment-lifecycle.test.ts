@@ -1,0 +1,292 @@
+/**
+ * What happens to a USDT payment after checkout: payments that do not match the order (under-
+ * and over-payment, an expired checkout, a payment made after the shopper abandoned the USDT
+ * session, a gateway down at checkout), and refunds from the admin through the gateway's refund
+ * endpoint, where every failure reaches the admin with the gateway's message and leaves no
+ * refund behind, in Medusa or on the gateway.
+ */
+import { Modules } from "@medusajs/framework/utils"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { createGatewayClient } from "../../../src/gateway"
+import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
+import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
+import { useUsdtHarness } from "./helpers/harness"
+import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
+import { STORE_MERCHANT } from "./helpers/sandbox"
+import { adminClient, type AdminClient, type Storefront, storefront } from "./helpers/storefront"
+import { sendSigned } from "./helpers/webhooks"
+
+jest.setTimeout(120_000)
+
+const harness = useUsdtHarness()
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let store: SeededStore
+    let shop: Storefront
+    let admin: AdminClient
+
+    beforeAll(async () => {
+      store = await seedStore(getContainer(), { paymentProviders: ["pp_usdt_usdt", "pp_system_default"] })
+      admin = await adminClient(getContainer(), api)
+    })
+
+    beforeEach(async () => {
+      shop = storefront(api, store)
+      await harness.sandbox.reset()
+    })
+
+    async function refundsOf(cartId: string) {
+      const [payment] = (await cartPaymentState(getContainer(), cartId)).payments
+      return { medusa: payment.refunds, data: payment.data }
+    }
+
+    it("underpayment: not captured, no order, shortfall recorded on the session", async () => {
+      const { checkout, body } = await paidWithoutWebhook(shop, harness.sandbox, "10.00")
+      const answer = await sendSigned(harness.medusaUrl, body)
+      expect(answer).toMatchObject({ status: 200, body: { outcome: "underpaid", payment_session_id: checkout.session.id } })
+      expect(String(answer.body.detail)).toContain("5.50 USD short")
+
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toEqual([])
+      expect(state.payments).toEqual([])
+      expect(state.sessions).toEqual([
+        expect.objectContaining({
+          id: checkout.session.id,
+          status: "requires_more",
+          data: expect.objectContaining({
+            needs_review: true,
+            paid_amount: "10.00",
+            flags: { underpaid: expect.objectContaining({ expected: "15.50", paid: "10.00", shortfall: "5.50" }) },
+          }),
+        }),
+      ])
+
+      // The shopper comes back: the cart cannot be completed with a short payment.
+      const completed = await shop.complete(checkout.cartId)
+      expect(completed.status).not.toBe(200)
+      expect(await orderCount(getContainer())).toBe(0)
+      expect(await paymentCount(getContainer())).toBe(0)
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "completed", total_amount: "10.00" })
+    })
+
+    it("overpayment: captured for the order's amount, the excess recorded for the admin", async () => {
+      const checkout = await shop.usdtCheckout()
+      expect((await harness.sandbox.pay(checkout.checkoutUrl, "20.00")).status).toBe(200)
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      if (!record) throw new Error("no sandbox record")
+      expect(await harness.sandbox.settledDeliveries(record.id)).toEqual([expect.objectContaining({ status: "delivered", last_status_code: 200 })])
+
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toHaveLength(1)
+      expect(state.payments).toHaveLength(1)
+      expect(state.captures).toBe(1)
+      expect(state.payments[0].amount).toBe(15.5)
+
+      const order = await admin.order(state.orderIds[0])
+      expect(order.status).toBe(200)
+      expect(order.data).toMatchObject({
+        order: {
+          payment_collections: [
+            expect.objectContaining({
+              payments: [
+                expect.objectContaining({
+                  amount: 15.5,
+                  data: expect.objectContaining({
+                    needs_review: true,
+                    paid_amount: "20.00",
+                    flags: { overpaid: expect.objectContaining({ expected: "15.50", paid: "20.00", excess: "4.50" }) },
+                  }),
+                }),
+              ],
+            }),
+          ],
+        },
+      })
+      expect(record).toMatchObject({ status: "completed", total_amount: "20.00" })
+    })
+
+    it("expiry: an expired, unpaid checkout cancels the session and completes nothing", async () => {
+      const checkout = await shop.usdtCheckout()
+      await harness.sandbox.expire(checkout.checkoutUrl)
+      expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(410)
+
+      const completed = await shop.complete(checkout.cartId)
+      expect(completed.status).toBe(400)
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toEqual([])
+      expect(state.payments).toEqual([])
+      expect(state.sessions).toEqual([
+        expect.objectContaining({
+          status: "canceled",
+          data: expect.objectContaining({ gateway_status: "expired", flags: { canceled: expect.objectContaining({ reason: "checkout_expired" }) } }),
+        }),
+      ])
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "expired", total_amount: null })
+      expect(await harness.sandbox.deliveries()).toEqual([])
+
+      // A fresh session opens a fresh checkout for the same cart.
+      const again = await shop.initiateSession(checkout.paymentCollectionId)
+      expect(again.status).toBe(200)
+      expect((await harness.sandbox.payments()).filter((p) => p.status === "pending")).toHaveLength(1)
+    })
+
+    it("not yet paid: the storefront's complete waits for the payment and makes nothing", async () => {
+      const checkout = await shop.usdtCheckout()
+      const completed = await shop.complete(checkout.cartId)
+      expect(completed.status).toBe(400)
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toEqual([])
+      expect(state.payments).toEqual([])
+      expect(state.sessions).toEqual([expect.objectContaining({ status: "pending" })])
+
+      // It pays later, and the webhook makes the order without the shopper.
+      await harness.sandbox.pay(checkout.checkoutUrl)
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      if (!record) throw new Error("no sandbox record")
+      await harness.sandbox.settledDeliveries(record.id)
+      const after = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(after.orderIds).toHaveLength(1)
+      expect(after.captures).toBe(1)
+    })
+
+    it("payment after the cart was abandoned: recognised and acknowledged, not turned into an order", async () => {
+      const checkout = await shop.usdtCheckout()
+      // The shopper goes back and picks another payment method: Medusa deletes the USDT session.
+      const switched = await shop.initiateSession(checkout.paymentCollectionId, "pp_system_default")
+      expect(switched.status).toBe(200)
+      const before = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(before.sessions.map((s) => s.provider_id)).toEqual(["pp_system_default"])
+
+      // …but pays the USDT checkout that is still open in another tab.
+      await harness.sandbox.setFaults({ webhook_drop_rate: 1 })
+      expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
+      await harness.sandbox.setFaults({})
+      const [{ body }] = await harness.sandbox.deliveries()
+      const answer = await sendSigned(harness.medusaUrl, body)
+      expect(answer).toMatchObject({ status: 200, body: { outcome: "session_not_found", payment_session_id: checkout.session.id } })
+      expect(String(answer.body.detail)).toContain("manual refund")
+
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect(state.orderIds).toEqual([])
+      expect(state.payments).toEqual([])
+      expect(state.sessions).toEqual([expect.objectContaining({ provider_id: "pp_system_default", status: "pending" })])
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "completed", total_amount: "15.50" })
+    })
+
+    it("updatePayment keeps an open checkout for the same amount and opens a new one for another", async () => {
+      const checkout = await shop.usdtCheckout()
+      const payment = getContainer().resolve(Modules.PAYMENT)
+      const update = (amount: number, data: Record<string, unknown>) =>
+        payment.updatePaymentSession({ id: checkout.session.id, amount, currency_code: "usd", data })
+
+      const same = await update(15.5, checkout.session.data)
+      expect(same.data).toMatchObject({ checkout_url: checkout.checkoutUrl, amount_cents: 1550 })
+      const changed = await update(20, same.data ?? {})
+      expect(changed.data).toMatchObject({ amount_cents: 2000, checkout_attempt: 1 })
+      expect(changed.data?.checkout_url).not.toBe(checkout.checkoutUrl)
+      const again = await update(20, changed.data ?? {})
+      expect(again.data?.checkout_url).toBe(changed.data?.checkout_url)
+
+      const records = (await harness.sandbox.payments()).filter((p) => p.note === checkout.session.id)
+      expect(records.map((r) => r.amount).sort()).toEqual(["15.50", "20.00"])
+      expect(await orderCount(getContainer())).toBe(0)
+      expect(await paymentCount(getContainer())).toBe(0)
+    })
+
+    it("the gateway down during checkout: a clear error and nothing half-made", async () => {
+      const cartId = await shop.cartReadyForPayment()
+      const collectionId = await shop.paymentCollection(cartId)
+      await harness.sandbox.setFaults({ api_error_rate: 1 })
+      const failed = await shop.initiateSession(collectionId)
+      expect(failed.status).toBe(400)
+      expect(failed.data).toMatchObject({ message: expect.stringContaining("the USDT gateway is unavailable") })
+      expect(JSON.stringify(failed.data)).not.toContain("sk_test_store_1001_key")
+
+      const state = await cartPaymentState(getContainer(), cartId)
+      expect(state.sessions).toEqual([])
+      expect(state.payments).toEqual([])
+      expect(await harness.sandbox.payments()).toEqual([])
+
+      await harness.sandbox.setFaults({})
+      const retried = await shop.initiateSession(collectionId)
+      expect(retried.status).toBe(200)
+      expect((await cartPaymentState(getContainer(), cartId)).sessions).toHaveLength(1)
+      expect(await harness.sandbox.payments()).toHaveLength(1)
+    })
+    it("refunds part, then the rest, recording each gateway refund in the payment data", async () => {
+      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
+
+      const first = await admin.refund(payment.id, 5)
+      expect(first.status).toBe(200)
+      let refunds = await refundsOf(cartId)
+      expect(refunds.medusa).toEqual([expect.objectContaining({ amount: 5 })])
+      expect(refunds.data).toMatchObject({ refunds: [expect.objectContaining({ amount: "5.00", status: "completed", refund_id: expect.any(String) })] })
+      expect(await harness.sandbox.paymentByNote(note)).toMatchObject({ status: "partially_refunded", refunded_amount: "5.00" })
+
+      const rest = await admin.refund(payment.id, 10.5)
+      expect(rest.status).toBe(200)
+      refunds = await refundsOf(cartId)
+      expect(refunds.medusa.map((r) => r.amount).sort()).toEqual([10.5, 5])
+      expect(refunds.data).toMatchObject({
+        refunds: [expect.objectContaining({ amount: "5.00" }), expect.objectContaining({ amount: "10.50", status: "completed" })],
+      })
+      const record = await harness.sandbox.paymentByNote(note)
+      expect(record).toMatchObject({ status: "refunded", refunded_amount: "15.50" })
+      expect(record?.refunds.map((r) => r.amount)).toEqual(["5.00", "10.50"])
+      const ids = (refunds.data?.refunds as { refund_id: string }[]).map((r) => r.refund_id)
+      expect(ids).toEqual(record?.refunds.map((r) => String(r.refund_id)))
+    })
+
+    it("refuses a refund beyond what was paid before calling the gateway", async () => {
+      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const tooMuch = await admin.refund(payment.id, 20)
+      expect(tooMuch.status).toBe(400)
+      expect(tooMuch.data).toMatchObject({ message: expect.stringMatching(/more than the captured amount/) })
+
+      await admin.refund(payment.id, 15)
+      const rest = await admin.refund(payment.id, 1)
+      expect(rest.status).toBe(400)
+      expect((await refundsOf(cartId)).medusa).toHaveLength(1)
+      const record = await harness.sandbox.paymentByNote(note)
+      expect(record?.refunds.map((r) => r.amount)).toEqual(["15.00"])
+    })
+
+    it("a refund the gateway refuses (422) reaches the admin with the gateway's message", async () => {
+      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
+      // The merchant refunded 10.00 on the gateway's dashboard, outside Medusa.
+      const dashboard = createGatewayClient({ baseUrl: harness.sandbox.url, merchantId: STORE_MERCHANT.id, apiKey: STORE_MERCHANT.apiKey, rateLimit: false })
+      await dashboard.refundPayment(recordId, { amountCents: 1000, reason: "dashboard" })
+      await dashboard.close()
+
+      const refused = await admin.refund(payment.id, 10)
+      expect(refused.status).toBe(400)
+      expect(refused.data).toMatchObject({ message: expect.stringMatching(/refused to refund the USDT payment.*422.*5\.50 still refundable/s) })
+      expect((await refundsOf(cartId)).medusa).toEqual([])
+      expect((await harness.sandbox.paymentByNote(note))?.refunds.map((r) => r.amount)).toEqual(["10.00"])
+    })
+
+    it("a refund while the gateway answers 429, then 5xx: an error each time, nothing recorded; then it goes through", async () => {
+      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
+
+      await harness.sandbox.setFaults({ api_429_rate: 1 })
+      const throttled = await admin.refund(payment.id, 5)
+      expect(throttled.status).toBe(400)
+      expect(throttled.data).toMatchObject({ message: expect.stringContaining("rate limiting this store (429)") })
+
+      await harness.sandbox.setFaults({ api_error_rate: 1 })
+      const failing = await admin.refund(payment.id, 5)
+      expect(failing.status).toBe(400)
+      expect(failing.data).toMatchObject({ message: expect.stringMatching(/unavailable.*may or may not have been made/s) })
+
+      expect((await refundsOf(cartId)).medusa).toEqual([])
+      expect((await harness.sandbox.paymentByNote(note))?.refunds).toEqual([])
+
+      await harness.sandbox.setFaults({})
+      const ok = await admin.refund(payment.id, 5)
+      expect(ok.status).toBe(200)
+      expect((await refundsOf(cartId)).medusa).toEqual([expect.objectContaining({ amount: 5 })])
+      expect((await harness.sandbox.paymentByNote(note))?.refunds.map((r) => r.amount)).toEqual(["5.00"])
+    })
+  },
+})
