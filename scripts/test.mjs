@@ -45,6 +45,8 @@ let passed = 0
 let failed = 0
 if (only.length === 0) {
   ok = run("type check (tsc --noEmit)", "npx", ["tsc", "--noEmit"]) && ok
+  // The admin extensions have their own tsconfig (bundler resolution, JSX); the root one excludes them.
+  ok = run("type check admin (tsc -p src/admin)", "npx", ["tsc", "--noEmit", "-p", "src/admin/tsconfig.json"]) && ok
   ok = run("lint (eslint)", "npx", ["eslint", "."]) && ok
 }
 mkdirSync(join(root, ".jest-results"), { recursive: true })

@@ -13,7 +13,8 @@ import { READY_FILE, type RunningDemo, startDemo } from "./demo-process"
 
 const DATABASE = "usdt_demo_e2e"
 const PORTS = { MEDUSA_PORT: "9100", STOREFRONT_PORT: "8100", SANDBOX_PORT: "4110" }
-const env = { ...PORTS, DATABASE_URL: `postgres://postgres@localhost:5432/${DATABASE}`, REDIS_URL: "" }
+const SANDBOX = { SANDBOX_MERCHANT_ID: "1", SANDBOX_API_KEY: "sk_sandbox_e2e_key_7Hq2", SANDBOX_WEBHOOK_SECRET: "whsec_sandbox_e2e_secret_9Tz4" }
+const env = { ...PORTS, ...SANDBOX, DATABASE_URL: `postgres://postgres@localhost:5432/${DATABASE}`, REDIS_URL: "" }
 
 jest.setTimeout(600_000)
 
@@ -95,13 +96,48 @@ it("a shopper pays with USDT on the hosted page and sees the order confirmed", a
   expect(payment.note).toMatch(/^payses_/)
 })
 
-it("an admin opens the order, sees the gateway widget, refunds part and sees the refund", async () => {
+it("an admin connects the gateway on the settings page and both checks pass", async () => {
   await page.goto(`${demo.ready.admin_url}/login`)
   await page.fill("input[name=email]", demo.ready.admin_email, { timeout: 240_000 })
   await page.fill("input[name=password]", demo.ready.admin_password)
   await screenshot(page, "admin-login")
   await page.click("button[type=submit]")
   await page.waitForURL(/\/app\/orders/, { timeout: 120_000 })
+
+  await page.goto(`${demo.ready.admin_url}/settings/usdt`)
+  await page.getByTestId("usdt-settings-form").waitFor({ timeout: 120_000 })
+  await expect(page.getByTestId("usdt-webhook-url").textContent()).resolves.toContain(`${demo.ready.store_url}/hooks/usdt`)
+  await screenshot(page, "admin-settings-before")
+  await page.getByTestId("usdt-settings-merchant-id").fill(SANDBOX.SANDBOX_MERCHANT_ID)
+  await page.getByTestId("usdt-settings-base-url").fill(demo.ready.sandbox_url)
+  await page.getByTestId("usdt-settings-api-key").fill(SANDBOX.SANDBOX_API_KEY)
+  await page.getByTestId("usdt-settings-webhook-secret").fill(SANDBOX.SANDBOX_WEBHOOK_SECRET)
+  await page.getByTestId("usdt-settings-save").click()
+  await page.waitForFunction(() => document.querySelector('[data-testid="usdt-settings-source"]')?.getAttribute("data-source") === "admin")
+  await page.reload()
+  await page.getByTestId("usdt-settings-form").waitFor()
+  // Saved secrets come back masked: never whole, in the page or its inputs.
+  const shown = (await page.content()) + (await page.locator("input").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).join(" ")))
+  expect(shown).not.toContain(SANDBOX.SANDBOX_API_KEY)
+  expect(shown).not.toContain(SANDBOX.SANDBOX_WEBHOOK_SECRET)
+  expect(shown).toContain(SANDBOX.SANDBOX_API_KEY.slice(-4))
+  await screenshot(page, "admin-settings-saved")
+
+  await page.getByTestId("usdt-test-connection").click()
+  const connection = page.getByTestId("usdt-test-connection-result")
+  await connection.waitFor({ timeout: 60_000 })
+  expect(await connection.getAttribute("data-ok")).toBe("true")
+  await screenshot(page, "admin-test-connection", connection)
+  await page.getByTestId("usdt-test-webhook").click()
+  const webhook = page.getByTestId("usdt-test-webhook-result")
+  await webhook.waitFor({ timeout: 60_000 })
+  expect(await webhook.getAttribute("data-ok")).toBe("true")
+  await expect(page.getByTestId("usdt-deliveries").textContent()).resolves.toMatch(/usdt\.test_webhook|test/i)
+  await screenshot(page, "admin-test-webhook", webhook)
+})
+
+it("an admin opens the order, sees the gateway widget, refunds part and sees the refund", async () => {
+  await page.goto(`${demo.ready.admin_url}/orders`)
   await page.getByText(orderNumber, { exact: true }).first().click({ timeout: 120_000 })
   await page.waitForURL(/\/app\/orders\/order_/)
 

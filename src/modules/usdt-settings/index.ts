@@ -1,0 +1,12 @@
+import { Module } from "@medusajs/framework/utils"
+import { USDT_SETTINGS_MODULE } from "./saved-credentials"
+import UsdtSettingsModuleService from "./service"
+
+export default Module(USDT_SETTINGS_MODULE, {
+  service: UsdtSettingsModuleService,
+})
+
+export { UsdtSettingsModuleService }
+export * from "./types"
+export { ENCRYPTION_KEY_ENV, EncryptionKeyError, SecretDecryptionError } from "./crypto"
+export { readSavedCredentials, type SettingsSource, USDT_SETTINGS_MODULE } from "./saved-credentials"

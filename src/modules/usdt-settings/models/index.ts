@@ -1,0 +1,3 @@
+export { GatewaySetting } from "./gateway-setting"
+export { WebhookDelivery } from "./webhook-delivery"
+export { ReconciliationRun, RECONCILIATION_RUN_STATUSES, type ReconciliationRunStatus } from "./reconciliation-run"

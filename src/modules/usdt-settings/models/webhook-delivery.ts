@@ -1,0 +1,30 @@
+import { model } from "@medusajs/framework/utils"
+
+/**
+ * One webhook received at /hooks/usdt, verified or not. Holds the body's non-secret fields and
+ * the raw body text (for replay); never the request headers, which carry the API key.
+ */
+export const WebhookDelivery = model
+  .define("usdt_webhook_delivery", {
+    id: model.id({ prefix: "usdtwh" }).primaryKey(),
+    received_at: model.dateTime(),
+    verified: model.boolean().default(false),
+    /** Why the delivery was refused or not acted on (a short code), null when all was well. */
+    reason: model.text().nullable(),
+    event: model.text().nullable(),
+    payment_record_id: model.text().nullable(),
+    merchant_id: model.text().nullable(),
+    note: model.text().nullable(),
+    /** Amount paid as the body states it (decimal string, e.g. "10.50"). */
+    amount: model.text().nullable(),
+    currency: model.text().nullable(),
+    /** What the route did with it (e.g. `captured`, `ignored`, `rejected`, `recorded_without_effect`). */
+    outcome: model.text().nullable(),
+    raw_body: model.text(),
+    /** When an admin last replayed it, and what the replay did. */
+    replayed_at: model.dateTime().nullable(),
+    replay_outcome: model.text().nullable(),
+  })
+  .indexes([{ on: ["received_at"] }, { on: ["note"] }])
+
+export default WebhookDelivery

@@ -1,0 +1,243 @@
+/**
+ * The USDT settings module's service: the gateway settings (one row, secrets encrypted with
+ * ./crypto.ts), the webhook delivery log and the reconciliation runs. Secrets leave this
+ * service only decrypted through retrieveCredentials (for the server's own calls) or masked
+ * through retrieveMaskedSettings; no method logs a secret or puts one in an error.
+ */
+import { MedusaError, MedusaService } from "@medusajs/framework/utils"
+import { PRODUCTION_BASE_URL } from "../../gateway/config"
+import {
+  decryptSecret,
+  ENCRYPTION_KEY_ENV,
+  EncryptionKeyError,
+  encryptionKeyFromEnv,
+  encryptionStatus,
+  encryptSecret,
+  SecretDecryptionError,
+} from "./crypto"
+import { bodyText, readDeliveryFields } from "./delivery-fields"
+import { maskSecret } from "./masking"
+import { GatewaySetting, ReconciliationRun, WebhookDelivery } from "./models"
+import type {
+  GatewayCredentials,
+  MaskedSecret,
+  MaskedSettings,
+  Page,
+  PageInput,
+  ReconciliationRunRecord,
+  RecordWebhookDeliveryInput,
+  SaveSettingsInput,
+  StartReconciliationRunInput,
+  UpdateReconciliationRunInput,
+  WebhookDeliveryRecord,
+} from "./types"
+
+/** The id of the single settings row. */
+export const SETTINGS_ROW_ID = "default"
+
+/** An unverified body is kept only up to this size (a verified one is kept whole, for replay). */
+const MAX_UNVERIFIED_BODY = 16 * 1024
+const DEFAULT_PAGE = 20
+const MAX_PAGE = 100
+
+const SECRET_FIELDS = ["api_key", "webhook_secret", "previous_webhook_secret"] as const
+type SecretField = (typeof SECRET_FIELDS)[number]
+const SECRET_COLUMNS = {
+  api_key: "api_key_encrypted",
+  webhook_secret: "webhook_secret_encrypted",
+  previous_webhook_secret: "previous_webhook_secret_encrypted",
+} as const satisfies Record<SecretField, string>
+type SettingsRow = Awaited<ReturnType<UsdtSettingsModuleService["listGatewaySettings"]>>[number]
+
+function pageOf(input: PageInput): { take: number; skip: number } {
+  const take = Math.min(Math.max(Math.trunc(input.limit ?? DEFAULT_PAGE), 1), MAX_PAGE)
+  const skip = Math.max(Math.trunc(input.offset ?? 0), 0)
+  return { take, skip }
+}
+
+class UsdtSettingsModuleService extends MedusaService({
+  GatewaySetting,
+  // Keyed apart from the models' names so that the generated CRUD methods
+  // (createWebhookDeliveryEntries, listAndCountReconciliationRunEntries…) leave the domain
+  // names (listWebhookDeliveries, listReconciliationRuns) to the methods below.
+  WebhookDeliveryEntry: WebhookDelivery,
+  ReconciliationRunEntry: ReconciliationRun,
+}) {
+  /** The settings row, or null before the first save. */
+  protected async settingsRow_(): Promise<SettingsRow | null> {
+    const [row] = await this.listGatewaySettings({ id: SETTINGS_ROW_ID }, { take: 1 })
+    return row ?? null
+  }
+
+  /** Writes the row, creating it on the first save. */
+  protected async writeSettingsRow_(data: Partial<Omit<SettingsRow, "id">>): Promise<void> {
+    const existing = await this.settingsRow_()
+    if (existing) {
+      await this.updateGatewaySettings({ id: SETTINGS_ROW_ID, ...data })
+    } else {
+      await this.createGatewaySettings({ id: SETTINGS_ROW_ID, ...data })
+    }
+  }
+
+  /** The encryption key, or a MedusaError saying why there is none (a 400 in the admin API). */
+  protected encryptionKey_(): Buffer {
+    try {
+      return encryptionKeyFromEnv()
+    } catch (error) {
+      if (error instanceof EncryptionKeyError) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, error.message)
+      throw error
+    }
+  }
+
+  protected decrypt_(row: SettingsRow, field: SecretField, key: Buffer): string | null {
+    const stored = row[SECRET_COLUMNS[field]]
+    return stored ? decryptSecret(stored, key, field) : null
+  }
+
+  /**
+   * The decrypted credentials the provider calls the gateway with, or null when the merchant
+   * id or the API key is not saved (the provider then falls back to its options). Throws a
+   * clear error when secrets are saved but USDT_ENCRYPTION_KEY is missing or is another key.
+   */
+  async retrieveCredentials(): Promise<GatewayCredentials | null> {
+    const row = await this.settingsRow_()
+    if (!row?.merchant_id || !row.api_key_encrypted) return null
+    const key = this.encryptionKey_()
+    const apiKey = this.decrypt_(row, "api_key", key)
+    if (!apiKey) return null
+    const webhookSecrets = [this.decrypt_(row, "webhook_secret", key), this.decrypt_(row, "previous_webhook_secret", key)]
+    return {
+      baseUrl: row.base_url ?? PRODUCTION_BASE_URL,
+      merchantId: row.merchant_id,
+      apiKey,
+      webhookSecrets: webhookSecrets.filter((secret): secret is string => Boolean(secret)),
+    }
+  }
+
+  /**
+   * Saves the settings. A field left undefined keeps its stored value; `null` clears it. Any
+   * secret to store needs USDT_ENCRYPTION_KEY (else a NOT_ALLOWED error naming the variable).
+   * Input is expected validated (the admin route does it with zod).
+   */
+  async saveSettings(input: SaveSettingsInput): Promise<MaskedSettings> {
+    const data: Partial<Omit<SettingsRow, "id">> = {}
+    if (input.merchant_id !== undefined) data.merchant_id = input.merchant_id
+    if (input.base_url !== undefined) data.base_url = input.base_url
+    const key = SECRET_FIELDS.some((field) => typeof input[field] === "string") ? this.encryptionKey_() : null
+    for (const field of SECRET_FIELDS) {
+      const value = input[field]
+      if (value === null) data[SECRET_COLUMNS[field]] = null
+      else if (value !== undefined && key) data[SECRET_COLUMNS[field]] = encryptSecret(value, key, field)
+    }
+    await this.writeSettingsRow_(data)
+    return this.retrieveMaskedSettings()
+  }
+
+  /**
+   * The settings as the admin may see them: secrets reduced to "is set" and their last 4
+   * characters. Never throws for a secret it cannot decrypt: it says so in `encryption.message`.
+   */
+  async retrieveMaskedSettings(): Promise<MaskedSettings> {
+    const row = await this.settingsRow_()
+    const status = encryptionStatus()
+    const key = status.ready ? encryptionKeyFromEnv() : null
+    const unreadable: SecretField[] = []
+    const masked = (field: SecretField): MaskedSecret => {
+      const stored = row?.[SECRET_COLUMNS[field]]
+      if (!stored) return { is_set: false, last4: null }
+      if (!key) return { is_set: true, last4: null }
+      try {
+        return maskSecret(decryptSecret(stored, key, field))
+      } catch (error) {
+        if (!(error instanceof SecretDecryptionError)) throw error
+        unreadable.push(field)
+        return { is_set: true, last4: null }
+      }
+    }
+    const secrets = { api_key: masked("api_key"), webhook_secret: masked("webhook_secret"), previous_webhook_secret: masked("previous_webhook_secret") }
+    const encryption =
+      unreadable.length === 0
+        ? status
+        : {
+            ready: true,
+            message: `The saved ${unreadable.join(", ")} cannot be decrypted: ${ENCRYPTION_KEY_ENV} is not the key it was saved with. Restore that key, or save the secrets again.`,
+          }
+    return {
+      merchant_id: row?.merchant_id ?? null,
+      base_url: row?.base_url ?? null,
+      ...secrets,
+      updated_at: row?.updated_at ?? null,
+      encryption,
+    }
+  }
+
+  /**
+   * Logs one webhook received at /hooks/usdt. The body's non-secret fields (event, payment
+   * record id, merchant id, note, amount, currency) are read from raw_body; request headers
+   * are never taken, as they carry the API key.
+   */
+  async recordWebhookDelivery(input: RecordWebhookDeliveryInput): Promise<WebhookDeliveryRecord> {
+    const body = bodyText(input.raw_body)
+    return this.createWebhookDeliveryEntries({
+      ...readDeliveryFields(body),
+      received_at: input.received_at ?? new Date(),
+      verified: input.verified,
+      reason: input.reason ?? null,
+      outcome: input.outcome ?? null,
+      raw_body: input.verified ? body : body.slice(0, MAX_UNVERIFIED_BODY),
+    })
+  }
+
+  /** The delivery log, newest first (limit 1–100, default 20). */
+  async listWebhookDeliveries(input: PageInput = {}): Promise<Page<WebhookDeliveryRecord>> {
+    const { take, skip } = pageOf(input)
+    const [items, count] = await this.listAndCountWebhookDeliveryEntries({}, { take, skip, order: { received_at: "DESC", id: "DESC" } })
+    return { items, count, limit: take, offset: skip }
+  }
+
+  /** One delivery by id, or null. */
+  async retrieveWebhookDelivery(id: string): Promise<WebhookDeliveryRecord | null> {
+    const [delivery] = await this.listWebhookDeliveryEntries({ id }, { take: 1 })
+    return delivery ?? null
+  }
+
+  /** Notes that an admin replayed a delivery, and what the replay did (the original outcome stays). */
+  async markWebhookDeliveryReplayed(id: string, outcome: string): Promise<WebhookDeliveryRecord> {
+    return this.updateWebhookDeliveryEntries({ id, replay_outcome: outcome, replayed_at: new Date() })
+  }
+
+  /** Opens a reconciliation run in status `running`. */
+  async startReconciliationRun(input: StartReconciliationRunInput = {}): Promise<ReconciliationRunRecord> {
+    return this.createReconciliationRunEntries({
+      started_at: input.started_at ?? new Date(),
+      window_from: input.window_from ?? null,
+      window_to: input.window_to ?? null,
+      status: "running",
+    })
+  }
+
+  /** Updates a run's counters or outcome (set `status` and `finished_at` to close it). */
+  async updateReconciliationRun(id: string, input: UpdateReconciliationRunInput): Promise<ReconciliationRunRecord> {
+    return this.updateReconciliationRunEntries({ id, ...input })
+  }
+
+  /** Reconciliation runs, newest first (limit 1–100, default 20). */
+  async listReconciliationRuns(input: PageInput = {}): Promise<Page<ReconciliationRunRecord>> {
+    const { take, skip } = pageOf(input)
+    const [items, count] = await this.listAndCountReconciliationRunEntries({}, { take, skip, order: { started_at: "DESC", id: "DESC" } })
+    return { items, count, limit: take, offset: skip }
+  }
+
+  /** Up to when the reconciliation job has looked at the gateway's payments; null before its first run. */
+  async getReconcileHighWaterMark(): Promise<Date | null> {
+    const row = await this.settingsRow_()
+    return row?.reconcile_high_water_mark ?? null
+  }
+
+  /** Moves the reconciliation high-water mark (creates the settings row if needed). */
+  async setReconcileHighWaterMark(mark: Date): Promise<void> {
+    await this.writeSettingsRow_({ reconcile_high_water_mark: mark })
+  }
+}
+
+export default UsdtSettingsModuleService

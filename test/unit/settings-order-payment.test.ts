@@ -1,0 +1,69 @@
+import { gatewayPaymentsOf } from "../../src/api/admin/usdt/order-payment"
+import { recordFlag } from "../../src/providers/usdt/session-data"
+
+const at = new Date("2026-03-24T12:00:00Z")
+
+/** Session data as the provider writes it: opened, then paid short, then refunded. */
+function recordedData(): Record<string, unknown> {
+  let data: Record<string, unknown> = {
+    session_id: "payses_1",
+    checkout_url: "http://127.0.0.1:4010/checkout?cs=abc",
+    expires_at: "2026-03-24T12:30:00Z",
+    amount_cents: 1050,
+    gateway_payment_id: 42,
+    gateway_status: "partially_refunded",
+    paid_amount: "10.00",
+  }
+  data = recordFlag(data, { kind: "underpaid", gatewayPaymentId: 42, expectedCents: 1050, paidCents: 1000 }, at)
+  data = recordFlag(data, { kind: "refund", refundId: "rf_7", status: "completed", amountCents: 250, reason: "damaged" }, at)
+  return data
+}
+
+describe("the order widget's view of a USDT payment", () => {
+  it("shows the record id, amounts, status, refunds and flags the provider recorded on the payment", () => {
+    const [payment] = gatewayPaymentsOf({
+      id: "paycol_1",
+      currency_code: "usd",
+      payment_sessions: [{ id: "payses_1", provider_id: "pp_usdt_usdt", status: "authorized", data: { amount_cents: 1050 } }],
+      payments: [{ id: "pay_1", provider_id: "pp_usdt_usdt", payment_session_id: "payses_1", captured_at: at, data: recordedData() }],
+    })
+    expect(payment).toMatchObject({
+      payment_collection_id: "paycol_1",
+      payment_id: "pay_1",
+      payment_session_id: "payses_1",
+      payment_record_id: 42,
+      currency_code: "usd",
+      amount_asked: "10.50",
+      amount_paid: "10.00",
+      status: "partially_refunded",
+      captured: true,
+      needs_review: true,
+      refunds: [{ refund_id: "rf_7", status: "completed", amount: "2.50", reason: "damaged" }],
+      flags: [{ kind: "underpaid", at: at.toISOString(), details: { gateway_payment_id: 42, expected: "10.50", paid: "10.00", shortfall: "0.50" } }],
+    })
+  })
+
+  it("falls back to the session before authorization, and ignores other providers", () => {
+    const entries = gatewayPaymentsOf({
+      id: "paycol_2",
+      currency_code: "usd",
+      payment_sessions: [
+        { id: "payses_other", provider_id: "pp_system_default", status: "pending", data: {} },
+        { id: "payses_2", provider_id: "pp_usdt_usdt", status: "pending", data: { amount_cents: 500, expires_at: "2026-03-24T12:30:00Z" } },
+      ],
+      payments: [{ id: "pay_other", provider_id: "pp_system_default", data: {} }],
+    })
+    expect(entries).toEqual([
+      expect.objectContaining({ payment_id: null, payment_session_id: "payses_2", payment_record_id: null, amount_asked: "5.00", amount_paid: null, status: "pending", captured: false, flags: [], refunds: [] }),
+    ])
+  })
+
+  it("shows nothing for an order paid otherwise, and drops a field of the wrong shape", () => {
+    expect(gatewayPaymentsOf({ id: "paycol_3", payments: [], payment_sessions: [{ id: "s", provider_id: "pp_stripe_stripe", data: {} }] })).toEqual([])
+    const [entry] = gatewayPaymentsOf({
+      id: "paycol_4",
+      payments: [{ id: "pay_4", provider_id: "pp_usdt_usdt", data: { gateway_payment_id: "not-a-number", paid_amount: "3.00" } }],
+    })
+    expect(entry).toMatchObject({ payment_record_id: null, amount_paid: "3.00" })
+  })
+})
