@@ -2,13 +2,15 @@
  * Debian's chromium driven by playwright-core (a browser download is not possible here), with
  * the flags this machine needs, and numbered screenshots saved as test artifacts.
  */
-import { mkdirSync } from "node:fs"
+import { mkdirSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { type Browser, chromium, type Locator, type Page } from "playwright-core"
 
 export const ARTIFACTS = join(__dirname, "..", "..", "test-artifacts", "e2e")
 
+/** Starts the browser; the screenshots of an earlier run are cleared first. */
 export async function launchChromium(): Promise<Browser> {
+  rmSync(ARTIFACTS, { recursive: true, force: true })
   mkdirSync(ARTIFACTS, { recursive: true })
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

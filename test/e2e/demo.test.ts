@@ -163,6 +163,7 @@ it("an admin opens the order, sees the gateway widget, refunds part and sees the
   await refunds.waitFor({ timeout: 60_000 })
   await expect(refunds.textContent()).resolves.toContain("5.00")
   await expect(refunds.textContent()).resolves.toContain(refundId)
+  await expect(page.getByTestId("usdt-order-payment-status").textContent()).resolves.toMatch(/partially.refunded/i)
   await screenshot(page, "admin-order-refunded", refunds)
 })
 

@@ -213,8 +213,10 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       )
     }
     this.logger_.info(`USDT refund ${refund.refund_id} (${refund.status}) of ${formatCents(amountCents)} USD on gateway payment ${paymentId}`)
+    // The gateway moves the record to partially_refunded / refunded: keep the data's view of it in step.
+    const gatewayStatus = refundedCents + amountCents >= paidCents ? "refunded" : "partially_refunded"
     return {
-      data: recordFlag(data, { kind: "refund", refundId: refund.refund_id, status: refund.status, amountCents, reason, medusaRefundId }),
+      data: recordFlag({ ...data, gateway_status: gatewayStatus }, { kind: "refund", refundId: refund.refund_id, status: refund.status, amountCents, reason, medusaRefundId }),
     }
   }
 

@@ -221,7 +221,10 @@ medusaIntegrationTestRunner({
       expect(first.status).toBe(200)
       let refunds = await refundsOf(cartId)
       expect(refunds.medusa).toEqual([expect.objectContaining({ amount: 5 })])
-      expect(refunds.data).toMatchObject({ refunds: [expect.objectContaining({ amount: "5.00", status: "completed", refund_id: expect.any(String) })] })
+      expect(refunds.data).toMatchObject({
+        gateway_status: "partially_refunded",
+        refunds: [expect.objectContaining({ amount: "5.00", status: "completed", refund_id: expect.any(String) })],
+      })
       expect(await harness.sandbox.paymentByNote(note)).toMatchObject({ status: "partially_refunded", refunded_amount: "5.00" })
 
       const rest = await admin.refund(payment.id, 10.5)
@@ -229,6 +232,7 @@ medusaIntegrationTestRunner({
       refunds = await refundsOf(cartId)
       expect(refunds.medusa.map((r) => r.amount).sort()).toEqual([10.5, 5])
       expect(refunds.data).toMatchObject({
+        gateway_status: "refunded",
         refunds: [expect.objectContaining({ amount: "5.00" }), expect.objectContaining({ amount: "10.50", status: "completed" })],
       })
       const record = await harness.sandbox.paymentByNote(note)
