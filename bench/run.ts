@@ -1,12 +1,14 @@
 /**
- * `npm run bench [name…]`: prints the figures. Names: webhook, client (and reconcile once it exists).
+ * `npm run bench [name…]`: prints the figures. Names: webhook, client, reconcile.
  */
 import { benchClientCall } from "./client-call"
+import { benchReconcile } from "./reconcile"
 import { benchWebhookVerify } from "./webhook-verify"
 
 const benches: Record<string, () => unknown> = {
   webhook: benchWebhookVerify,
   client: benchClientCall,
+  reconcile: benchReconcile,
 }
 
 async function main(): Promise<void> {

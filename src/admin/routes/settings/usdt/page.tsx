@@ -5,6 +5,7 @@ import { useEffect, useState } from "react"
 import { DeliveryLog } from "../../../components/delivery-log"
 import { GatewayTests } from "../../../components/gateway-tests"
 import { SettingsForm } from "../../../components/settings-form"
+import { UsdtReconcilePanel } from "../../../components/usdt-reconcile-panel"
 import { WebhookUrl } from "../../../components/webhook-url"
 import { type SettingsAnswer, usdtAdminApi } from "../../../lib/api"
 
@@ -15,7 +16,7 @@ const SOURCE_TEXT: Record<SettingsAnswer["source"], string> = {
   unreadable: "The saved credentials cannot be read (see the encryption key message).",
 }
 
-/** Settings → USDT Gateway: credentials, webhook URL, connection tests and the delivery log. */
+/** Settings → USDT Gateway: credentials, webhook URL, connection tests, reconciliation and the delivery log. */
 const UsdtGatewaySettingsPage = () => {
   const [answer, setAnswer] = useState<SettingsAnswer | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -55,6 +56,9 @@ const UsdtGatewaySettingsPage = () => {
           <GatewayTests onWebhookSent={() => setDeliveriesKey((key) => key + 1)} />
         </Container>
       ) : null}
+      <Container className="p-0">
+        <UsdtReconcilePanel />
+      </Container>
       <Container className="p-0">
         <DeliveryLog refreshKey={deliveriesKey} />
       </Container>
