@@ -58,8 +58,9 @@ const config = defineConfig({
             id: "usdt",
             options: {
               baseUrl: process.env.USDT_GATEWAY_URL,
-              merchantId: process.env.USDT_MERCHANT_ID,
-              apiKey: process.env.USDT_API_KEY,
+              // Leave these three unset to connect the gateway from Admin → Settings → USDT Gateway.
+              merchantId: process.env.USDT_MERCHANT_ID || undefined,
+              apiKey: process.env.USDT_API_KEY || undefined,
               webhookSecret: webhookSecrets.length > 1 ? webhookSecrets : webhookSecrets[0],
               webhookToleranceSeconds: optionalNumber("USDT_WEBHOOK_TOLERANCE_SECONDS"),
               backendUrl,

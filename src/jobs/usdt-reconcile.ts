@@ -7,6 +7,7 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { GatewayNotConnectedError } from "../providers/usdt/credentials"
 import { ReconcileAlreadyRunningError, reconcileScheduleFromEnv, runUsdtReconciliation, scheduledReconcileEnabled } from "../reconcile"
 
 export default async function usdtReconcileJob(container: MedusaContainer): Promise<void> {
@@ -15,7 +16,7 @@ export default async function usdtReconcileJob(container: MedusaContainer): Prom
   try {
     await runUsdtReconciliation(container, { trigger: "schedule" })
   } catch (error) {
-    if (error instanceof ReconcileAlreadyRunningError) {
+    if (error instanceof ReconcileAlreadyRunningError || error instanceof GatewayNotConnectedError) {
       logger.info(`USDT reconcile skipped: ${error.message}`)
       return
     }

@@ -5,9 +5,22 @@
  * change takes effect without a restart) come first; the provider options are the fallback.
  */
 import { createHash } from "node:crypto"
+import { MedusaError } from "@medusajs/framework/utils"
 import { createGatewayClient, type GatewayClient } from "../../gateway"
 import { readSavedCredentials, type SettingsSource } from "../../modules/usdt-settings/saved-credentials"
 import { gatewayBaseUrl, type UsdtProviderOptions, webhookSecretsOf } from "./options"
+
+/** Neither the admin's settings nor the provider options hold credentials yet. */
+export class GatewayNotConnectedError extends MedusaError {
+  constructor() {
+    super(
+      MedusaError.Types.NOT_ALLOWED,
+      "The USDT gateway is not connected yet: save the merchant id, payment API key and webhook secret in " +
+        "Admin → Settings → USDT Gateway (or set merchantId, apiKey and webhookSecret in the provider options).",
+      "usdt_not_connected"
+    )
+  }
+}
 
 export interface GatewayCredentials {
   baseUrl: string
@@ -24,6 +37,7 @@ export interface GatewayCredentials {
 export async function resolveGatewayCredentials(options: UsdtProviderOptions, source: SettingsSource): Promise<GatewayCredentials> {
   const saved = await readSavedCredentials(source)
   if (saved) return saved
+  if (options.merchantId === undefined || options.apiKey === undefined) throw new GatewayNotConnectedError()
   return {
     baseUrl: gatewayBaseUrl(options),
     merchantId: String(options.merchantId),

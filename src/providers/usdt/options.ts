@@ -17,18 +17,22 @@ export const usdtOptionsSchema = z.object({
   /** Gateway origin. Default `https://gatenoc.com`; the sandbox gateway is `http://127.0.0.1:<port>`. */
   baseUrl: httpUrl("such as https://gatenoc.com").optional(),
   /** Numeric merchant id from the gateway dashboard (Merchants → your API merchant → Integration). */
-  merchantId: z.union([z.number().int().positive(), z.string().trim().regex(/^\d+$/)], {
-    error: "is required: the numeric merchant id from the gateway's Integration page",
-  }),
+  merchantId: z
+    .union([z.number().int().positive(), z.string().trim().regex(/^[1-9]\d*$/, { error: "must be the numeric merchant id from the gateway's Integration page" })], {
+      error: "must be the numeric merchant id from the gateway's Integration page",
+    })
+    .optional(),
   /** Payment API key: sent only as `Authorization: Bearer` to the gateway, never stored in session data or logged. */
-  apiKey: secret("the payment API key from the gateway's Integration page"),
+  apiKey: secret("the payment API key from the gateway's Integration page").optional(),
   /**
    * Webhook secret used to verify the gateway's signed webhooks. While a secret rotates, give a
    * list (current first): a webhook signed with any of them is accepted.
    */
-  webhookSecret: z.union([secret("the webhook secret"), z.array(secret("the webhook secret")).min(1)], {
-    error: "is required: the webhook secret (or a non-empty list of them while one rotates)",
-  }),
+  webhookSecret: z
+    .union([secret("the webhook secret"), z.array(secret("the webhook secret")).min(1)], {
+      error: "must be the webhook secret (or a non-empty list of them while one rotates)",
+    })
+    .optional(),
   /** Largest accepted distance, in seconds, between a webhook's timestamp and the server clock. Default 300. */
   webhookToleranceSeconds: z.number().int().positive().max(3600).optional(),
   /**
@@ -55,6 +59,21 @@ export const usdtOptionsSchema = z.object({
       maxRateLimitWaitMs: z.number().nonnegative().optional(),
     })
     .optional(),
+}).superRefine((options, ctx) => {
+  // The credentials come either from these options (all three) or from the admin's settings
+  // page (none here): a partial set is a configuration mistake.
+  const given = { merchantId: options.merchantId, apiKey: options.apiKey, webhookSecret: options.webhookSecret }
+  const present = Object.entries(given).filter(([, value]) => value !== undefined)
+  if (present.length === 0 || present.length === 3) return
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `is required with ${present.map(([n]) => `\`${n}\``).join(" and ")} (or leave all three out and save them in Admin → Settings → USDT Gateway)`,
+      })
+    }
+  }
 })
 
 export type UsdtProviderOptions = z.infer<typeof usdtOptionsSchema>
@@ -89,6 +108,7 @@ export function gatewayBaseUrl(options: Pick<UsdtProviderOptions, "baseUrl">): s
 }
 
 export function webhookSecretsOf(options: Pick<UsdtProviderOptions, "webhookSecret">): string[] {
+  if (options.webhookSecret === undefined) return []
   return typeof options.webhookSecret === "string" ? [options.webhookSecret] : [...options.webhookSecret]
 }
 

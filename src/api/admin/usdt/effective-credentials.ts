@@ -46,7 +46,9 @@ export async function effectiveCredentials(scope: MedusaContainer): Promise<Effe
     throw error
   }
   const options = providerOptions(scope)
-  if (!options) return { readable: true, source: "none", credentials: null, settings }
+  if (!options || options.merchantId === undefined || options.apiKey === undefined) {
+    return { readable: true, source: "none", credentials: null, settings }
+  }
   return { readable: true, source: "options", credentials: await resolveGatewayCredentials(options, scope), settings }
 }
 

@@ -13,7 +13,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { verifyWebhook } from "../../../gateway"
 import { logWebhookDelivery } from "../../../modules/usdt-settings/delivery-recorder"
-import { resolveGatewayCredentials } from "../../../providers/usdt/credentials"
+import { type GatewayCredentials, GatewayNotConnectedError, resolveGatewayCredentials } from "../../../providers/usdt/credentials"
 import { usdtRegistration } from "../../../providers/usdt/registration"
 import { completeUsdtPayment, UsdtCompletionRetryableError } from "../../../workflows/complete-usdt-payment"
 import { noticeFromWebhook } from "../../../workflows/usdt-payment-notice"
@@ -27,8 +27,18 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
   const receivedAt = new Date()
   const { options } = usdtRegistration(req.scope)
-  const credentials = await resolveGatewayCredentials(options, req.scope)
   let rawBody = rawBodyOf(req)
+  let credentials: GatewayCredentials
+  try {
+    credentials = await resolveGatewayCredentials(options, req.scope)
+  } catch (error) {
+    if (!(error instanceof GatewayNotConnectedError)) throw error
+    // Not connected yet: the gateway retries later, by which time the admin may have saved the settings.
+    logger.warn(`USDT webhook received while the gateway is not connected: ${error.message}`)
+    await logWebhookDelivery(req.scope, { raw_body: rawBody ?? "", verified: false, reason: "not_connected", outcome: "retry", received_at: receivedAt }, logger)
+    res.status(503).json({ message: error.message, reason: "not_connected" })
+    return
+  }
   const parsedBody: unknown = req.body
   if (rawBody === undefined && typeof parsedBody === "object" && parsedBody !== null && Object.keys(parsedBody).length > 0) {
     logger.error("USDT webhook: the raw body was not preserved; check src/api/middlewares.ts (preserveRawBody)")

@@ -43,7 +43,12 @@ export const TEST_ENV_KEYS = [
   "MEDUSA_DISABLE_TELEMETRY",
 ] as const
 
-export function useUsdtHarness(): UsdtHarness {
+export interface UsdtHarnessOptions {
+  /** false: medusa-config gets no merchant id, API key or webhook secret (the admin saves them). Default true. */
+  credentialsInOptions?: boolean
+}
+
+export function useUsdtHarness(harnessOptions: UsdtHarnessOptions = {}): UsdtHarness {
   const state: { sandbox?: SandboxControl; medusaUrl?: string } = {}
   const saved = new Map<string, string | undefined>()
 
@@ -67,9 +72,11 @@ export function useUsdtHarness(): UsdtHarness {
       USDT_HTTP_MAX_RATE_LIMIT_WAIT_MS: "1500",
       MEDUSA_DISABLE_TELEMETRY: "true",
     }
+    const withoutCredentials = harnessOptions.credentialsInOptions === false
     for (const [key, value] of Object.entries(env)) {
       saved.set(key, process.env[key])
-      process.env[key] = value
+      if (withoutCredentials && (key === "USDT_MERCHANT_ID" || key === "USDT_API_KEY" || key === "USDT_WEBHOOK_SECRET")) delete process.env[key]
+      else process.env[key] = value
     }
   })
 
