@@ -89,7 +89,8 @@ export function UsdtReconcilePanel() {
 
   async function reconcileNow() {
     const start = new Date(from)
-    const end = new Date(to)
+    // The input shows whole minutes: "to" means through the end of the minute it names.
+    const end = new Date(new Date(to).getTime() + 59_999)
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) {
       setError("Choose both ends of the range.")
       return
