@@ -21,18 +21,20 @@ export async function benchClientCall(): Promise<{ ratio: number }> {
   const ours = () => client.getBalance()
   try {
     const iterations = 500
-    await rateOfAsync(200, raw)
-    await rateOfAsync(200, ours)
+    for (let warm = 0; warm < 3; warm++) {
+      await rateOfAsync(500, raw)
+      await rateOfAsync(500, ours)
+    }
     const rawRates: number[] = []
     const ourRates: number[] = []
-    for (let round = 0; round < 7; round++) {
+    for (let round = 0; round < 9; round++) {
       rawRates.push((await rateOfAsync(iterations, raw)).opsPerSecond)
       ourRates.push((await rateOfAsync(iterations, ours)).opsPerSecond)
     }
     const rawOps = median(rawRates)
     const ourOps = median(ourRates)
     const ratio = rawOps / ourOps
-    console.log(`\nclient call vs raw undici (GET /balance on the sandbox, sequential, median of 7 rounds × ${iterations})`)
+    console.log(`\nclient call vs raw undici (GET /balance on the sandbox, sequential, median of 9 rounds × ${iterations})`)
     line("raw undici Pool.request + body.json()", `${fmt(rawOps)} calls/s (${fmt(1000 / rawOps, 3)} ms)`)
     line("gateway client getBalance()", `${fmt(ourOps)} calls/s (${fmt(1000 / ourOps, 3)} ms)`)
     line("ratio raw / client (goal ≤ 1.2×)", `${fmt(ratio, 2)}×`)

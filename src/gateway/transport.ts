@@ -44,6 +44,8 @@ export interface Transport {
 
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"])
 
+const PRECISE_DEADLINE_BELOW_MS = 5_000
+
 function isDeadline(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name
   return name === "TimeoutError" || (name === "AbortError" && (error as { cause?: { name?: string } }).cause?.name === "TimeoutError")
@@ -92,8 +94,9 @@ export function createTransport(
       body,
       headersTimeout: config.requestTimeoutMs,
       bodyTimeout: config.requestTimeoutMs,
-      // undici's own timers tick about once a second; this deadline holds to the millisecond.
-      signal: AbortSignal.timeout(config.requestTimeoutMs),
+      // undici's own timers tick about once a second: close enough for long timeouts, too
+      // coarse for short ones, which get an exact deadline (it costs a timer per call).
+      signal: config.requestTimeoutMs < PRECISE_DEADLINE_BELOW_MS ? AbortSignal.timeout(config.requestTimeoutMs) : undefined,
     })
     const text = await response.body.text()
     return { status: response.statusCode, headers: response.headers, text }
