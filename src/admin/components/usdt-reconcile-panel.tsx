@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Heading, Input, Label, StatusBadge, Table, Text, 
 import { useCallback, useEffect, useState } from "react"
 import type { ReconcileRunView } from "../../api/admin/usdt/reconcile/run-view"
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from "../../reconcile/types"
-import type { Json } from "../lib/api"
+import { AdminApiError, adminRequest, type Json } from "../lib/api"
 
 type RunView = Json<ReconcileRunView>
 type RunsAnswer = { runs: RunView[]; count: number }
@@ -17,30 +17,9 @@ const KIND_LABEL: Record<DiscrepancyKind, string> = {
   completion_failed: "completion failed",
 }
 
-class ReconcileApiError extends Error {
-  constructor(message: string, readonly status: number) {
-    super(message)
-  }
-}
-
-async function call<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method: body === undefined ? "GET" : "POST",
-    credentials: "include",
-    headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  let json: unknown = null
-  try {
-    json = text ? JSON.parse(text) : null
-  } catch {
-    json = null
-  }
-  const message = typeof json === "object" && json !== null && "message" in json && typeof json.message === "string" ? json.message : null
-  // 502 still carries the run: the caller shows it.
-  if (!response.ok && response.status !== 502) throw new ReconcileApiError(message ?? `The request failed (${response.status}).`, response.status)
-  return json as T
+/** GET, or POST with a body; a 502 still carries the run (it stopped early): the panel shows it. */
+function call<T>(path: string, body?: unknown): Promise<T> {
+  return adminRequest<T>(path, body === undefined ? "GET" : "POST", body, [502])
 }
 
 /** A datetime-local value (the admin's local time) for an instant. */
@@ -106,7 +85,7 @@ export function UsdtReconcilePanel() {
       setOpened(run.id)
     } catch (failure) {
       const message = failure instanceof Error ? failure.message : "The reconciliation failed."
-      setError(failure instanceof ReconcileApiError && failure.status === 409 ? `Already running: ${message}` : message)
+      setError(failure instanceof AdminApiError && failure.status === 409 ? `Already running: ${message}` : message)
     } finally {
       setRunning(false)
       await load()

@@ -50,7 +50,11 @@ function fieldErrorsOf(body: unknown): Record<string, string[]> {
   return out
 }
 
-async function call<T>(path: string, method: "GET" | "POST", body?: unknown): Promise<T> {
+/**
+ * One JSON call to this plugin's admin API, authenticated by the admin's session cookie. A status
+ * outside 2xx (and outside `okStatuses`) throws AdminApiError with the server's message.
+ */
+export async function adminRequest<T>(path: string, method: "GET" | "POST", body?: unknown, okStatuses: readonly number[] = []): Promise<T> {
   const response = await fetch(path, {
     method,
     credentials: "include",
@@ -64,12 +68,14 @@ async function call<T>(path: string, method: "GET" | "POST", body?: unknown): Pr
   } catch {
     json = null
   }
-  if (!response.ok) {
+  if (!response.ok && !okStatuses.includes(response.status)) {
     const message = isRecord(json) && typeof json.message === "string" ? json.message : `The request failed (${response.status}).`
     throw new AdminApiError(message, response.status, fieldErrorsOf(json))
   }
   return json as T
 }
+
+const call = adminRequest
 
 export const usdtAdminApi = {
   getSettings: () => call<SettingsAnswer>("/admin/usdt/settings", "GET"),
