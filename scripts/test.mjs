@@ -48,6 +48,8 @@ if (only.length === 0) {
   // The admin extensions have their own tsconfig (bundler resolution, JSX); the root one excludes them.
   ok = run("type check admin (tsc -p src/admin)", "npx", ["tsc", "--noEmit", "-p", "src/admin/tsconfig.json"]) && ok
   ok = run("lint (eslint)", "npx", ["eslint", "."]) && ok
+  // What a store installs: the plugin as `medusa plugin:build` compiles it (server and admin).
+  ok = run("plugin build (medusa plugin:build)", "npx", ["medusa", "plugin:build"], { MEDUSA_DISABLE_TELEMETRY: "true" }) && ok
 }
 mkdirSync(join(root, ".jest-results"), { recursive: true })
 for (const tier of tiers) {
