@@ -36,8 +36,8 @@ export const saveSettingsSchema = z.strictObject({
   previous_webhook_secret: secret("previous webhook secret").nullable().optional(),
 })
 
-/** GET /admin/usdt/deliveries?limit=&offset= */
-export const listDeliveriesQuerySchema = z.object({
+/** ?limit=&offset= of the admin lists (delivery log, reconciliation runs): limit 1–100, default 20. */
+export const pageQuerySchema = z.object({
   limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(100).default(20),
   offset: z.coerce.number({ error: "must be a number" }).int().min(0).default(0),
 })

@@ -2,10 +2,10 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../../modules/usdt-settings"
 import { deliveryView } from "../delivery-view"
-import { listDeliveriesQuerySchema, parseOrRespond } from "../validators"
+import { pageQuerySchema, parseOrRespond } from "../validators"
 
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
-  const query = parseOrRespond(listDeliveriesQuerySchema, req.query, res, "query")
+  const query = parseOrRespond(pageQuerySchema, req.query, res, "query")
   if (!query) return
   const settings = req.scope.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
   const page = await settings.listWebhookDeliveries(query)
