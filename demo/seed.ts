@@ -8,7 +8,7 @@ import { join } from "node:path"
 import type { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createUsersWorkflow } from "@medusajs/medusa/core-flows"
-import { seedStore, type SeededStore } from "../src/scripts/seed-store"
+import { seedStore, type SeededStore } from "./seed-store"
 
 const SALES_CHANNEL = "USDT web store"
 

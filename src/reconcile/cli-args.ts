@@ -7,8 +7,9 @@
 import { rangeSchema } from "./window"
 
 export const RECONCILE_CLI_USAGE =
-  "usage: npx medusa exec ./src/scripts/usdt-reconcile.ts from=2026-11-01T00:00:00Z to=2026-11-02T00:00:00Z " +
-  "(or: npm run reconcile -- from=2026-11-01 to=2026-11-02; bare dates are whole UTC days)"
+  "usage: npx medusa exec ./node_modules/medusa-payment-usdt/.medusa/server/src/scripts/usdt-reconcile.js " +
+  "from=2026-11-01T00:00:00Z to=2026-11-02T00:00:00Z (in this repository: npm run reconcile -- from=2026-11-01 " +
+  "to=2026-11-02; bare dates are whole UTC days)"
 
 export type CliRange = { ok: true; range: { from: Date; to: Date } } | { ok: false; message: string }
 

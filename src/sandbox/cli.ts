@@ -1,5 +1,7 @@
+#!/usr/bin/env node
 /**
- * `npm run sandbox`: the sandbox gateway on 127.0.0.1 for local development and demos.
+ * `npm run sandbox` (a store that installed the package: `npx usdt-sandbox`): the sandbox
+ * gateway on 127.0.0.1 for local development and demos.
  *
  *   SANDBOX_PORT                  default 4010
  *   SANDBOX_MERCHANT_ID           default 1

@@ -2,8 +2,10 @@
  * Reconciles a range from the command line, with a progress line per page and the summary at
  * the end; exits 1 when the run stops early or another run holds the lock.
  *
- *   npx medusa exec ./src/scripts/usdt-reconcile.ts from=2026-11-01T00:00:00Z to=2026-11-02T00:00:00Z
- *   npm run reconcile -- from=2026-11-01 to=2026-11-02        (bare dates are whole UTC days)
+ *   a store that installed the package (bare dates are whole UTC days):
+ *     npx medusa exec ./node_modules/medusa-payment-usdt/.medusa/server/src/scripts/usdt-reconcile.js from=2026-11-01 to=2026-11-02
+ *   this repository:
+ *     npm run reconcile -- from=2026-11-01T00:00:00Z to=2026-11-02T00:00:00Z
  */
 import type { ExecArgs } from "@medusajs/framework/types"
 import { runUsdtReconciliation } from "../reconcile"

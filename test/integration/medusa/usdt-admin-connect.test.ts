@@ -5,7 +5,7 @@
  * webhook makes the order, with no restart.
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
+import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"

@@ -7,7 +7,7 @@
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { computeSignature } from "../../../src/gateway"
-import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
+import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { expectNothingHappened, orderIdOf, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"

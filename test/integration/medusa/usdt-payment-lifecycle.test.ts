@@ -8,7 +8,7 @@
 import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createGatewayClient } from "../../../src/gateway"
-import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
+import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"

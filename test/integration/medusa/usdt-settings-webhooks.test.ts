@@ -7,7 +7,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signWebhook } from "../../../src/gateway"
-import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
+import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"

@@ -5,7 +5,7 @@
 import { ContainerRegistrationKeys, generateJwtToken, Modules } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "zod"
-import type { SeededStore } from "../../../../src/scripts/seed-store"
+import type { SeededStore } from "../../../../demo/seed-store"
 import { USDT_PAYMENT_PROVIDER_ID } from "../../../../src/providers/usdt/registration"
 
 export interface HttpAnswer {

@@ -4,7 +4,7 @@
  * by the manual fulfillment provider, a shipping option, and one product with stock. A plain
  * function over the container and Medusa's workflows, so tests and demo scripts share it.
  *
- *   npx medusa exec ./src/scripts/seed-store.ts
+ *   npx medusa exec ./demo/seed-store.ts      (in this repository; not shipped in the package)
  */
 import type { ExecArgs, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
@@ -20,7 +20,7 @@ import {
   linkSalesChannelsToApiKeyWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
 } from "@medusajs/medusa/core-flows"
-import { USDT_PAYMENT_PROVIDER_ID } from "../providers/usdt/registration"
+import { USDT_PAYMENT_PROVIDER_ID } from "../src/providers/usdt/registration"
 
 export interface SeedStoreOptions {
   /** Payment providers of the regions. Default: the USDT provider only. */
