@@ -1,0 +1,65 @@
+/**
+ * A lockfile for the throw-away store, cut from this repository's own: the store's dependencies
+ * and everything they pull in, at the versions this repository's `npm ci` already put into the
+ * npm cache. With it the store installs from the cache (`--prefer-offline`) without asking the
+ * registry for package lists. Only the store's test uses it; a store owner installs as usual.
+ */
+import { readFileSync } from "node:fs"
+import { z } from "zod"
+
+const entrySchema = z.looseObject({
+  version: z.string().optional(),
+  dependencies: z.record(z.string(), z.string()).optional(),
+  optionalDependencies: z.record(z.string(), z.string()).optional(),
+  peerDependencies: z.record(z.string(), z.string()).optional(),
+})
+type LockEntry = z.infer<typeof entrySchema>
+
+const lockSchema = z.looseObject({ packages: z.record(z.string(), entrySchema) })
+
+export const storeManifestSchema = z.looseObject({
+  name: z.string(),
+  version: z.string().optional(),
+  dependencies: z.record(z.string(), z.string()).optional(),
+  devDependencies: z.record(z.string(), z.string()).optional(),
+})
+export type StoreManifest = z.infer<typeof storeManifestSchema>
+
+/** Where Node would find `name` when required from the package installed at `from` ("" = the root). */
+function resolveIn(packages: Record<string, LockEntry>, from: string, name: string): string | null {
+  let base = from
+  for (;;) {
+    const candidate = base ? `${base}/node_modules/${name}` : `node_modules/${name}`
+    if (packages[candidate]) return candidate
+    if (!base) return null
+    const cut = base.lastIndexOf("/node_modules/")
+    base = cut === -1 ? "" : base.slice(0, cut)
+  }
+}
+
+/** The repository's lock entries reachable from the store's dependencies (missing ones are left to npm). */
+export function storeLockfile(repoLockPath: string, store: StoreManifest): Record<string, unknown> {
+  const { packages } = lockSchema.parse(JSON.parse(readFileSync(repoLockPath, "utf8")))
+  const rootDeps = { ...store.dependencies, ...store.devDependencies }
+  const kept = new Map<string, LockEntry>()
+  const queue: Array<{ from: string; name: string }> = Object.keys(rootDeps).map((name) => ({ from: "", name }))
+  while (queue.length > 0) {
+    const next = queue.pop()
+    if (!next) break
+    const path = resolveIn(packages, next.from, next.name)
+    if (!path || kept.has(path)) continue
+    const entry = packages[path]
+    kept.set(path, entry)
+    const edges = { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies }
+    for (const name of Object.keys(edges)) queue.push({ from: path, name })
+  }
+  const out: Record<string, unknown> = {
+    "": { name: store.name, version: store.version, dependencies: store.dependencies, devDependencies: store.devDependencies },
+  }
+  for (const [path, entry] of [...kept.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    // The repository holds Medusa as dev dependencies; in the store they are the app's own.
+    const { dev: _dev, devOptional: _devOptional, ...rest } = entry
+    out[path] = rest
+  }
+  return { name: store.name, version: store.version, lockfileVersion: 3, requires: true, packages: out }
+}
