@@ -1,7 +1,7 @@
 /**
  * The README's "Install into an existing Medusa 2.21 store" section, read the way the install
  * test uses it: the fenced blocks labelled with a file name (```json package.json,
- * ```ts medusa-config.ts, ```sh .env) and the reconciliation command. The test writes the store
+ * ```json tsconfig.json, ```ts medusa-config.ts, ```sh .env) and the reconciliation command. The test writes the store
  * from these, so the README and what is tested cannot drift apart.
  */
 import { readFileSync } from "node:fs"
@@ -12,6 +12,7 @@ export interface InstallSnippets {
   /** The section itself, as the test read it. */
   section: string
   packageJson: string
+  tsconfig: string
   medusaConfig: string
   /** `NAME=value` lines of the .env block, in order. */
   env: Array<{ name: string; value: string }>
@@ -56,6 +57,7 @@ export function readInstallSnippets(readmePath: string): InstallSnippets {
   return {
     section: text,
     packageJson: block(text, "package.json"),
+    tsconfig: block(text, "tsconfig.json"),
     medusaConfig: block(text, "medusa-config.ts"),
     env,
     reconcileScript: reconcile[1],

@@ -1,14 +1,14 @@
 /**
  * A store owner installs the packed plugin into a new Medusa 2.21 store by the README alone:
- * `npm pack` of the built plugin, a throw-away store whose package.json, medusa-config.ts and
- * .env come from the README's install section (so a README that would not work fails here),
+ * `npm pack` of the built plugin, a throw-away store whose package.json, tsconfig.json,
+ * medusa-config.ts and .env come from the README's install section (so a README that would not work fails here),
  * dependencies from the npm cache this repository's install filled, `medusa db:migrate` on a
  * fresh database, `medusa start`, and then over HTTP: a USD region with pp_usdt_usdt, a cart, a
  * USDT session against the package's own `usdt-sandbox`, payment, the order made by the webhook,
  * the admin's settings route, and the documented reconciliation command.
  */
 import { randomBytes } from "node:crypto"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Client } from "pg"
@@ -75,6 +75,7 @@ async function run(command: string, args: string[], what: string, cwd: string, t
 }
 
 beforeAll(async () => {
+  timings.started = Date.now()
   snippets = readInstallSnippets(join(ROOT, "README.md"))
   workDir = mkdtempSync(join(tmpdir(), "usdt-install-"))
   storeDir = join(workDir, "store")
@@ -90,6 +91,7 @@ beforeAll(async () => {
 
   // The store, written from the README: package.json and medusa-config.ts as they are shown.
   writeFileSync(join(storeDir, "package.json"), snippets.packageJson)
+  writeFileSync(join(storeDir, "tsconfig.json"), snippets.tsconfig)
   writeFileSync(join(storeDir, "medusa-config.ts"), snippets.medusaConfig)
   const lock = storeLockfile(join(ROOT, "package-lock.json"), storeManifestSchema.parse(JSON.parse(snippets.packageJson)))
   writeFileSync(join(storeDir, "package-lock.json"), JSON.stringify(lock, null, 2))
@@ -128,10 +130,15 @@ beforeAll(async () => {
 }, 12 * 60_000)
 
 afterAll(async () => {
-  await server?.stop()
-  await sandbox?.stop()
+  await timed("stop store and sandbox", async () => {
+    await server?.stop()
+    await sandbox?.stop()
+  })
   if (databaseCreated) await adminDb((client) => client.query(`DROP DATABASE IF EXISTS "${DB.name}" WITH (FORCE)`))
-  if (workDir) rmSync(workDir, { recursive: true, force: true })
+  // `rm -rf` of a store's node_modules is several times faster than Node's recursive rmSync.
+  if (workDir) await timed("remove the store", () => run("rm", ["-rf", workDir], "removing the store", tmpdir(), 10 * 60_000))
+  timings["whole tier"] = Math.round((Date.now() - timings.started) / 100) / 10
+  delete timings.started
   console.log(`install tier timings (s): ${JSON.stringify(timings)}`)
 })
 
@@ -143,7 +150,7 @@ describe("a store installs the packed plugin by the README", () => {
     expect(packedFiles).toContain(".medusa/server/src/sandbox/cli.js")
     const unexpected = packedFiles.filter((path) => !path.startsWith(".medusa/server/src/") && !["package.json", "README.md"].includes(path))
     expect(unexpected).toEqual([])
-    expect(packedFiles.filter((path) => /(^|\/)(bench|demo|test|seed-store)|medusa-config/.test(path))).toEqual([])
+    expect(packedFiles.filter((path) => /(^|\/)(bench|demo|test|tests)\/|seed-store|medusa-config/.test(path))).toEqual([])
   })
 
   it("migrates a fresh database (the plugin's usdt_settings module included)", async () => {

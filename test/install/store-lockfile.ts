@@ -37,6 +37,27 @@ function resolveIn(packages: Record<string, LockEntry>, from: string, name: stri
   }
 }
 
+/**
+ * An optional peer the repository's tree resolves stays in the store's tree: it is made a plain
+ * peer there, or npm would prune it as extraneous. (The repository pins ajv 8 because
+ * @rushstack's ajv-draft-04 needs it as such a peer when `medusa db:migrate` loads the migrator.)
+ */
+function keptOptionalPeers(
+  packages: Record<string, LockEntry>,
+  kept: Map<string, LockEntry>,
+  path: string,
+  meta: unknown
+): { peerDependenciesMeta?: Record<string, unknown> } {
+  const parsed = z.record(z.string(), z.looseObject({ optional: z.boolean().optional() })).safeParse(meta)
+  if (!parsed.success) return {}
+  const left = Object.entries(parsed.data).filter(([name, info]) => {
+    if (!info.optional) return true
+    const target = resolveIn(packages, path, name)
+    return !(target && kept.has(target))
+  })
+  return left.length ? { peerDependenciesMeta: Object.fromEntries(left) } : {}
+}
+
 /** The repository's lock entries reachable from the store's dependencies (missing ones are left to npm). */
 export function storeLockfile(repoLockPath: string, store: StoreManifest): Record<string, unknown> {
   const { packages } = lockSchema.parse(JSON.parse(readFileSync(repoLockPath, "utf8")))
@@ -58,8 +79,8 @@ export function storeLockfile(repoLockPath: string, store: StoreManifest): Recor
   }
   for (const [path, entry] of [...kept.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     // The repository holds Medusa as dev dependencies; in the store they are the app's own.
-    const { dev: _dev, devOptional: _devOptional, ...rest } = entry
-    out[path] = rest
+    const { dev: _dev, devOptional: _devOptional, peerDependenciesMeta, ...rest } = entry
+    out[path] = { ...rest, ...keptOptionalPeers(packages, kept, path, peerDependenciesMeta) }
   }
   return { name: store.name, version: store.version, lockfileVersion: 3, requires: true, packages: out }
 }
