@@ -58,6 +58,31 @@ function keptOptionalPeers(
   return left.length ? { peerDependenciesMeta: Object.fromEntries(left) } : {}
 }
 
+/**
+ * A package the repository had to nest under another one (`X/node_modules/N`, because of a
+ * conflict with the repository's own pins) moves to the top when the store has no `N` there, as
+ * a fresh install of the store would place it: Medusa resolves `@medusajs/draft-order`, a plugin
+ * it adds to every store, from the store's root. Only when it is X's one nested package, so that
+ * nothing it resolves changes.
+ */
+function hoistLoneNested(kept: Map<string, LockEntry>): void {
+  for (const path of [...kept.keys()]) {
+    const parts = path.split("/node_modules/")
+    if (parts.length !== 2 || !kept.has(path)) continue
+    const [parent, name] = parts
+    const top = `node_modules/${name}`
+    if (kept.has(top)) continue
+    const nested = [...kept.keys()].filter((other) => other.startsWith(`${parent}/node_modules/`))
+    if (nested.some((other) => other !== path && !other.startsWith(`${path}/`))) continue
+    for (const other of nested) {
+      const entry = kept.get(other)
+      if (!entry) continue
+      kept.delete(other)
+      kept.set(top + other.slice(path.length), entry)
+    }
+  }
+}
+
 /** The repository's lock entries reachable from the store's dependencies (missing ones are left to npm). */
 export function storeLockfile(repoLockPath: string, store: StoreManifest): Record<string, unknown> {
   const { packages } = lockSchema.parse(JSON.parse(readFileSync(repoLockPath, "utf8")))
@@ -74,6 +99,7 @@ export function storeLockfile(repoLockPath: string, store: StoreManifest): Recor
     const edges = { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies }
     for (const name of Object.keys(edges)) queue.push({ from: path, name })
   }
+  hoistLoneNested(kept)
   const out: Record<string, unknown> = {
     "": { name: store.name, version: store.version, dependencies: store.dependencies, devDependencies: store.devDependencies },
   }
