@@ -200,13 +200,15 @@ describe("a store installs the packed plugin by the README", () => {
     }
     expect(orders).toHaveLength(1)
     expect(orders[0]).toMatchObject({ total: 10.5, payment_status: "captured" })
-    const deliveries = expectStatus(
-      await requestJson(`${sandboxUrl}/__sandbox/deliveries`),
-      200,
-      "sandbox deliveries",
-      z.looseObject({ data: z.array(z.looseObject({ url: z.string(), status: z.string() })) })
-    ).data
-    expect(deliveries).toEqual([expect.objectContaining({ url: `${storeUrl}/hooks/usdt`, status: "delivered" })])
+    // The store answers the gateway once the order exists; the sandbox records that answer.
+    const deliveriesSchema = z.looseObject({ data: z.array(z.looseObject({ url: z.string(), status: z.string(), last_status_code: z.number().nullable() })) })
+    let deliveries: z.infer<typeof deliveriesSchema>["data"] = []
+    while (Date.now() < deadline) {
+      deliveries = expectStatus(await requestJson(`${sandboxUrl}/__sandbox/deliveries`), 200, "sandbox deliveries", deliveriesSchema).data
+      if (deliveries.every((delivery) => delivery.status !== "pending")) break
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    expect(deliveries).toEqual([expect.objectContaining({ url: `${storeUrl}/hooks/usdt`, status: "delivered", last_status_code: 200 })])
 
     // The shopper's next poll answers the order the webhook made.
     const after = await checkout.complete()
