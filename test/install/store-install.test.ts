@@ -16,7 +16,8 @@ import { z } from "zod"
 import { envFile, type InstallSnippets, readInstallSnippets } from "./readme-install"
 import { expectStatus, prepareStore, requestJson, usdtCheckout } from "./store-http"
 import { storeLockfile, storeManifestSchema } from "./store-lockfile"
-import { freePort, runCommand, type Service, startService, tail, waitForHttp } from "./store-process"
+import { freePort } from "../free-port"
+import { runCommand, type Service, startService, tail, waitForHttp } from "./store-process"
 
 jest.setTimeout(10 * 60_000)
 

@@ -4,7 +4,6 @@
  * signalling the group.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { createServer } from "node:net"
 
 export interface CommandResult {
   code: number | null
@@ -99,19 +98,6 @@ export function startService(command: string, args: string[], options: { cwd: st
       clearTimeout(killer)
     },
   }
-}
-
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Polls `url` until it answers 200. */
