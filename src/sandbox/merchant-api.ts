@@ -42,7 +42,7 @@ export function createMerchantApi(context: SandboxContext): (incoming: Incoming)
     const one = /^\/payments\/(\d{1,15})$/.exec(rest)
     if (one) return { method: "GET", handle: (merchant) => getPayment(context, merchant, one[1]) }
     const refund = /^\/payments\/(\d{1,15})\/refund$/.exec(rest)
-    if (refund) return { method: "POST", handle: (merchant, _in, body) => refundPayment(context, merchant, refund[1], body) }
+    if (refund) return { method: "POST", idempotent: true, handle: (merchant, _in, body) => refundPayment(context, merchant, refund[1], body) }
     return null
   }
 
