@@ -4,7 +4,7 @@
  * of a USDT payment — its gateway record, what was paid, Medusa's refunds of it, its order.
  */
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
 import { type Cents, type GatewayClient, toCents } from "../gateway"
 import { type RefundLedger, refundLedgerIn } from "../modules/usdt-settings/refund-ledger"
@@ -53,6 +53,16 @@ const paymentRow = z.looseObject({
   refunds: z.array(z.looseObject({ id: z.string(), amount }).nullable()).nullish(),
 })
 
+/** The order of a payment collection; null before the order exists (Query then answers "not found"). */
+async function orderOfCollection(container: MedusaContainer, paymentCollectionId: string): Promise<string | null> {
+  try {
+    return await findOrderOfCollection(container, paymentCollectionId)
+  } catch (error) {
+    if (MedusaError.isMedusaError(error) && error.type === MedusaError.Types.NOT_FOUND) return null
+    throw error
+  }
+}
+
 export function isUsdtProvider(providerId: string): boolean {
   return providerId.startsWith("pp_usdt_")
 }
@@ -73,7 +83,7 @@ export async function usdtPaymentFacts(container: MedusaContainer, paymentId: st
     id: row.id,
     provider_id: row.provider_id,
     payment_session_id: row.payment_session_id ?? session.session_id ?? null,
-    order_id: await findOrderOfCollection(container, row.payment_collection_id),
+    order_id: await orderOfCollection(container, row.payment_collection_id),
     gateway_payment_id: session.gateway_payment_id ?? null,
     asked_cents: session.amount_cents ?? null,
     paid_cents: session.paid_amount ? toCents(session.paid_amount, "paid_amount") : null,

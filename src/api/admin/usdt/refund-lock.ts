@@ -14,7 +14,7 @@ export function refundLockKey(orderOrPaymentId: string): string {
   return `usdt:refund:${orderOrPaymentId}`
 }
 
-export async function withRefundLock<T>(scope: MedusaContainer, key: string, job: () => Promise<T>): Promise<T> {
+export async function withRefundLock<T>(scope: MedusaContainer, key: string | string[], job: () => Promise<T>): Promise<T> {
   const locking = scope.resolve(Modules.LOCKING)
   let started = false
   try {

@@ -27,7 +27,9 @@ export function usdtRefundLock(req: MedusaRequest, res: MedusaResponse, next: Me
     const paymentId = req.params.id
     const found = paymentId ? await usdtPaymentFacts(req.scope, paymentId) : null
     if (!found || !isUsdtProvider(found.provider_id)) return handOver()
-    await withRefundLock(req.scope, refundLockKey(found.order_id ?? found.id), async () => {
+    // The order's key, and the payment's: a refund that came before the order existed holds only the latter.
+    const keys = found.order_id ? [refundLockKey(found.order_id), refundLockKey(found.id)] : [refundLockKey(found.id)]
+    await withRefundLock(req.scope, keys, async () => {
       // Read again under the lock: the refund before this one may have changed them.
       const facts = (await usdtPaymentFacts(req.scope, found.id)) ?? found
       await assertStoreKnowsGatewayRefunds(await usdtRefundTools(req.scope), facts)
