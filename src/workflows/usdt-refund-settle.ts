@@ -70,7 +70,7 @@ export interface Settlement {
 
 /** Asks the gateway about one payment (one GET) and settles the ledger's open refunds of it. */
 export async function settleGatewayRefunds(tools: Pick<UsdtRefundTools, "client" | "ledger">, gatewayPaymentId: number): Promise<Settlement> {
-  const payment = await gatewayCall("check the USDT payment", () => tools.client.getPayment(gatewayPaymentId))
+  const payment = await gatewayCall("check the USDT payment's refunds", () => tools.client.getPayment(gatewayPaymentId))
   const id = String(gatewayPaymentId)
   const rows = await tools.ledger.listRefunds([id])
   const decision = decideSettlement(rows, payment)
