@@ -13,12 +13,11 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { z } from "zod"
 import { createGatewayClient } from "../../../src/gateway"
 import { refundLedgerIn } from "../../../src/modules/usdt-settings/refund-ledger"
-import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
 import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
-import { adminClient, type AdminClient, type Storefront, storefront } from "./helpers/storefront"
+import { useShopSuite } from "./helpers/suite"
 import { sendSigned } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
@@ -39,19 +38,7 @@ const requestRow = z.looseObject({ method: z.string(), path: z.string(), status:
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: Storefront
-    let admin: AdminClient
-
-    beforeAll(async () => {
-      store = await seedStore(getContainer(), { paymentProviders: ["pp_usdt_usdt", "pp_system_default"] })
-      admin = await adminClient(getContainer(), api)
-    })
-
-    beforeEach(async () => {
-      shop = storefront(api, store)
-      await harness.sandbox.reset()
-    })
+    const suite = useShopSuite(api, getContainer, harness)
 
     const container = (): MedusaContainer => getContainer()
     const ledgerOf = (recordId: number) => refundLedgerIn(container()).listRefunds([String(recordId)])
@@ -74,7 +61,7 @@ medusaIntegrationTestRunner({
     }
 
     async function orderView(orderId: string) {
-      const answer = await api.get(`/admin/usdt/orders/${orderId}/payment`, admin.config)
+      const answer = await api.get(`/admin/usdt/orders/${orderId}/payment`, suite.admin.config)
       expect(answer.status).toBe(200)
       return answer.data.payments[0]
     }
@@ -108,12 +95,12 @@ medusaIntegrationTestRunner({
     }
 
     it("10 and 2 concurrent refunds: every answer 200, and Medusa, the order, the ledger and the gateway agree with sequential refunds", async () => {
-      const sequential = await paidOrder(container(), shop, harness.sandbox)
-      for (let i = 0; i < 10; i++) expect((await admin.refund(sequential.payment.id, 1)).status).toBe(200)
+      const sequential = await paidOrder(container(), suite.shop, harness.sandbox)
+      for (let i = 0; i < 10; i++) expect((await suite.admin.refund(sequential.payment.id, 1)).status).toBe(200)
       const baseline = await expectAgreement(sequential, 1000, 10)
 
-      const ten = await paidOrder(container(), shop, harness.sandbox)
-      const answers = await Promise.all(Array.from({ length: 10 }, () => admin.refund(ten.payment.id, 1)))
+      const ten = await paidOrder(container(), suite.shop, harness.sandbox)
+      const answers = await Promise.all(Array.from({ length: 10 }, () => suite.admin.refund(ten.payment.id, 1)))
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200))
       const facts = await expectAgreement(ten, 1000, 10)
       expect(facts.order.total).toBe(baseline.order.total)
@@ -128,14 +115,14 @@ medusaIntegrationTestRunner({
       expect(keys.every((key) => typeof key === "string" && key.startsWith("usdt-refund-"))).toBe(true)
       expect(new Set(keys).size).toBe(keys.length)
 
-      const two = await paidOrder(container(), shop, harness.sandbox)
-      const pair = await Promise.all([admin.refund(two.payment.id, 5), admin.refund(two.payment.id, 3)])
+      const two = await paidOrder(container(), suite.shop, harness.sandbox)
+      const pair = await Promise.all([suite.admin.refund(two.payment.id, 5), suite.admin.refund(two.payment.id, 3)])
       expect(pair.map((a) => a.status)).toEqual([200, 200])
       await expectAgreement(two, 800, 2)
 
       // Later refunds still work, and over-refunding is refused before the gateway.
-      expect((await admin.refund(two.payment.id, 7.5)).status).toBe(200)
-      const over = await admin.refund(two.payment.id, 0.01)
+      expect((await suite.admin.refund(two.payment.id, 7.5)).status).toBe(200)
+      const over = await suite.admin.refund(two.payment.id, 0.01)
       expect(over.status).toBe(400)
       await expectAgreement(two, 1550, 3)
     })
@@ -151,11 +138,11 @@ medusaIntegrationTestRunner({
     }
 
     it("a timed-out refund is recorded as uncertain, blocks a second payout, and is settled from the gateway into Medusa", async () => {
-      const paid = await paidOrder(container(), shop, harness.sandbox)
+      const paid = await paidOrder(container(), suite.shop, harness.sandbox)
       const note = paid.checkout.session.id
       // The gateway answers after the client gave up, and carries the refund out then.
       await harness.sandbox.setFaults({ latency_ms: CLIENT_TIMEOUT_MS + 1_000, api_fault_methods: ["POST"] })
-      const timedOut = await admin.refund(paid.payment.id, 5)
+      const timedOut = await suite.admin.refund(paid.payment.id, 5)
       await harness.sandbox.setFaults({})
       expect(timedOut.status).toBe(400)
       expect(timedOut.data).toMatchObject({ message: expect.stringMatching(/5\.00 USD may or may not have been made.*recorded as uncertain/s) })
@@ -166,31 +153,31 @@ medusaIntegrationTestRunner({
       expect(shown).toMatchObject({ has_uncertain_refund: true, refunds: [expect.objectContaining({ status: "uncertain", amount: "5.00", in_medusa: false })] })
 
       // The obvious retry is refused, whether the gateway has carried the first one out yet or not.
-      const retry = await admin.refund(paid.payment.id, 5)
+      const retry = await suite.admin.refund(paid.payment.id, 5)
       expect(retry.status).toBe(400)
       expect(retry.data).toMatchObject({ message: expect.stringMatching(/Not refunded: .*(earlier refund of 5\.00 USD|made a refund of 5\.00 USD)/s) })
 
       await until(() => gatewayOf(note), (record) => record.refunded_amount === "5.00")
-      const afterLanding = await admin.refund(paid.payment.id, 5)
+      const afterLanding = await suite.admin.refund(paid.payment.id, 5)
       expect(afterLanding.status).toBe(400)
       expect(afterLanding.data).toMatchObject({ message: expect.stringMatching(/made a refund of 5\.00 USD on this payment that the order does not record yet/) })
       expect((await gatewayOf(note)).refunded_amount).toBe("5.00")
 
       // "Check refunds with the gateway": settled as made, recorded in Medusa with no second payout.
-      const settled = await api.post(`/admin/usdt/orders/${paid.orderId}/refunds/settle`, {}, admin.config)
+      const settled = await api.post(`/admin/usdt/orders/${paid.orderId}/refunds/settle`, {}, suite.admin.config)
       expect(settled.status).toBe(200)
       expect(settled.data).toMatchObject({ recorded: 1, refunded_outside_store: null })
       expect(settled.data.payments[0]).toMatchObject({ has_uncertain_refund: false, refunds: [expect.objectContaining({ status: "completed", in_medusa: true })] })
       await expectAgreement(paid, 500, 1)
 
       // The gateway's refund and the one sent from the store again carry their own keys; refunding goes on normally.
-      expect((await admin.refund(paid.payment.id, 2)).status).toBe(200)
+      expect((await suite.admin.refund(paid.payment.id, 2)).status).toBe(200)
       await expectAgreement(paid, 700, 2)
       expect((await refundRequests()).filter((r) => r.status === 201)).toHaveLength(2)
     })
 
     it("an overpayment's excess is refunded from the order, recorded in the ledger, and a full refund then empties the gateway record", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       expect((await harness.sandbox.pay(checkout.checkoutUrl, "20.00")).status).toBe(200)
       const record = await gatewayOf(checkout.session.id)
       await harness.sandbox.settledDeliveries(record.id)
@@ -198,49 +185,49 @@ medusaIntegrationTestRunner({
       const [orderId] = state.orderIds
       expect((await orderView(orderId)).excess_refundable).toBe("4.50")
 
-      const excess = await api.post(`/admin/usdt/orders/${orderId}/refund-excess`, {}, admin.config)
+      const excess = await api.post(`/admin/usdt/orders/${orderId}/refund-excess`, {}, suite.admin.config)
       expect(excess.status).toBe(200)
       expect(excess.data.refund).toMatchObject({ status: "completed" })
       expect(excess.data.payments[0]).toMatchObject({ excess_refundable: null, refunds: [expect.objectContaining({ kind: "excess", amount: "4.50", in_medusa: false })] })
       expect(await gatewayOf(checkout.session.id)).toMatchObject({ status: "partially_refunded", refunded_amount: "4.50" })
       expect(await medusaRefundsOf(checkout.cartId)).toEqual([])
 
-      const again = await api.post(`/admin/usdt/orders/${orderId}/refund-excess`, {}, admin.config)
+      const again = await api.post(`/admin/usdt/orders/${orderId}/refund-excess`, {}, suite.admin.config)
       expect(again.status).toBe(400)
       expect(again.data).toMatchObject({ message: expect.stringMatching(/no USDT payment with an excess left/) })
 
-      expect((await admin.refund(state.payments[0].id, 15.5)).status).toBe(200)
+      expect((await suite.admin.refund(state.payments[0].id, 15.5)).status).toBe(200)
       expect(await gatewayOf(checkout.session.id)).toMatchObject({ status: "refunded", refunded_amount: "20.00" })
       const ledger = await ledgerOf(record.id)
       expect(ledger.map((row) => [row.kind, row.status, row.amount_cents])).toEqual([["excess", "completed", 450], ["refund", "completed", 1550]])
     })
 
     it("a refund made outside the store blocks a new one until the admin records it, which pays nothing out", async () => {
-      const paid = await paidOrder(container(), shop, harness.sandbox)
+      const paid = await paidOrder(container(), suite.shop, harness.sandbox)
       const dashboard = createGatewayClient({ baseUrl: harness.sandbox.url, merchantId: STORE_MERCHANT.id, apiKey: STORE_MERCHANT.apiKey, rateLimit: false })
       await dashboard.refundPayment(paid.recordId, { amountCents: 300, reason: "dashboard" })
       await dashboard.close()
 
-      const refused = await admin.refund(paid.payment.id, 1)
+      const refused = await suite.admin.refund(paid.payment.id, 1)
       expect(refused.status).toBe(400)
       expect(refused.data).toMatchObject({ message: expect.stringMatching(/gateway has refunded 3\.00 USD on this payment, 3\.00 USD more than the store knows/) })
 
-      const check = await api.post(`/admin/usdt/orders/${paid.orderId}/refunds/settle`, {}, admin.config)
+      const check = await api.post(`/admin/usdt/orders/${paid.orderId}/refunds/settle`, {}, suite.admin.config)
       expect(check.data).toMatchObject({ recorded: 0, refunded_outside_store: "3.00" })
-      const recorded = await api.post(`/admin/usdt/orders/${paid.orderId}/refunds/settle`, { record_outside_refunds: true }, admin.config)
+      const recorded = await api.post(`/admin/usdt/orders/${paid.orderId}/refunds/settle`, { record_outside_refunds: true }, suite.admin.config)
       expect(recorded.data).toMatchObject({ recorded: 1, refunded_outside_store: null })
       expect((await gatewayOf(paid.checkout.session.id)).refunded_amount).toBe("3.00")
 
-      expect((await admin.refund(paid.payment.id, 1)).status).toBe(200)
+      expect((await suite.admin.refund(paid.payment.id, 1)).status).toBe(200)
       await expectAgreement(paid, 400, 2)
     })
 
     it("a refund racing the webhook-driven capture: its answer is true and everything agrees", async () => {
-      const { checkout, body, recordId } = await paidWithoutWebhook(shop, harness.sandbox)
+      const { checkout, body, recordId } = await paidWithoutWebhook(suite.shop, harness.sandbox)
       const paymentId = async () => (await cartPaymentState(container(), checkout.cartId)).payments[0]?.id
       const [webhook, refund] = await Promise.all([
         sendSigned(harness.medusaUrl, body),
-        until(paymentId, (id) => id !== undefined).then((id) => admin.refund(String(id), 2)),
+        until(paymentId, (id) => id !== undefined).then((id) => suite.admin.refund(String(id), 2)),
       ])
       expect(webhook.status).toBe(200)
       const state = await cartPaymentState(container(), checkout.cartId)
