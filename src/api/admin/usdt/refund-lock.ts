@@ -14,8 +14,17 @@ export function refundLockKey(orderOrPaymentId: string): string {
   return `usdt:refund:${orderOrPaymentId}`
 }
 
-export async function withRefundLock<T>(scope: MedusaContainer, key: string | string[], job: () => Promise<T>): Promise<T> {
-  const locking = scope.resolve(Modules.LOCKING)
+/** What the refund lock needs of Medusa's locking module (or of one of its providers). */
+export interface RefundLocking {
+  execute<T>(keys: string | string[], job: () => Promise<T>, args?: { timeout?: number }): Promise<T>
+}
+
+export function refundLockingOf(scope: MedusaContainer): RefundLocking {
+  return scope.resolve(Modules.LOCKING)
+}
+
+/** Runs `job` holding the keys; waits up to `waitSeconds` for them, then refuses with a clear message (nothing was done). */
+export async function withRefundLock<T>(locking: RefundLocking, key: string | string[], job: () => Promise<T>, waitSeconds = REFUND_LOCK_WAIT_SECONDS): Promise<T> {
   let started = false
   try {
     return await locking.execute(
@@ -24,13 +33,13 @@ export async function withRefundLock<T>(scope: MedusaContainer, key: string | st
         started = true
         return job()
       },
-      { timeout: REFUND_LOCK_WAIT_SECONDS }
+      { timeout: waitSeconds }
     )
   } catch (error) {
     if (started) throw error
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
-      `Another refund of this order was still running after ${REFUND_LOCK_WAIT_SECONDS} s; nothing was refunded. Try again in a moment.`,
+      `Another refund of this order was still running after ${waitSeconds} s; nothing was refunded. Try again in a moment.`,
       "usdt_refund_busy"
     )
   }

@@ -7,7 +7,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { isUsdtProvider, usdtPaymentFacts, usdtRefundTools } from "../../../workflows/usdt-refund-context"
 import { assertStoreKnowsGatewayRefunds } from "../../../workflows/usdt-refund-record"
-import { refundLockKey, withRefundLock } from "./refund-lock"
+import { refundLockingOf, refundLockKey, withRefundLock } from "./refund-lock"
 
 function untilAnswered(res: MedusaResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -29,7 +29,7 @@ export function usdtRefundLock(req: MedusaRequest, res: MedusaResponse, next: Me
     if (!found || !isUsdtProvider(found.provider_id)) return handOver()
     // The order's key, and the payment's: a refund that came before the order existed holds only the latter.
     const keys = found.order_id ? [refundLockKey(found.order_id), refundLockKey(found.id)] : [refundLockKey(found.id)]
-    await withRefundLock(req.scope, keys, async () => {
+    await withRefundLock(refundLockingOf(req.scope), keys, async () => {
       // Read again under the lock: the refund before this one may have changed them.
       const facts = (await usdtPaymentFacts(req.scope, found.id)) ?? found
       await assertStoreKnowsGatewayRefunds(await usdtRefundTools(req.scope), facts)
