@@ -3,26 +3,13 @@
  * of one order queue one after another, none is refused, and one that cannot get its turn in
  * time is refused with a clear message having done nothing. Needs Redis at REDIS_URL.
  */
-import { RedisLockingProvider } from "@medusajs/locking-redis/dist/services/redis-lock"
-import { Redis } from "ioredis"
 import { refundLockKey, withRefundLock } from "../../src/api/admin/usdt/refund-lock"
-
-type LockClient = ConstructorParameters<typeof RedisLockingProvider>[0]["redisClient"]
+import { useRedisLockingInstances } from "./redis-locking"
 
 describe("the refund lock across instances (Redis)", () => {
-  const clients: Redis[] = []
+  const instance = useRedisLockingInstances()
   const key = refundLockKey(`order_test_${process.pid}_${Date.now()}`)
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-  function instance(): RedisLockingProvider {
-    const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 })
-    clients.push(client)
-    return new RedisLockingProvider({ redisClient: client as LockClient }, {})
-  }
-
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.quit()))
-  })
 
   it("six refunds of one order from two instances run one at a time, and all of them run", async () => {
     const instances = [instance(), instance()]
