@@ -1,4 +1,5 @@
-import { defineMiddlewares } from "@medusajs/framework/http"
+import { authenticate, defineMiddlewares } from "@medusajs/framework/http"
+import { usdtRefundLock } from "./admin/usdt/refund-middleware"
 
 export default defineMiddlewares({
   routes: [
@@ -7,6 +8,12 @@ export default defineMiddlewares({
       method: ["POST"],
       matcher: "/hooks/usdt",
       bodyParser: { preserveRawBody: true },
+    },
+    {
+      // Refunds of a USDT payment: one per order at a time, after asking the gateway (authenticated first).
+      method: ["POST"],
+      matcher: "/admin/payments/:id/refund",
+      middlewares: [authenticate("user", ["session", "bearer", "api-key"]), usdtRefundLock],
     },
   ],
 })

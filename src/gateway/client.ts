@@ -46,6 +46,14 @@ export interface ListPaymentsFilter {
 export interface RefundInput {
   amountCents: Cents
   reason?: string
+  /** Sent as the Idempotency-Key header, so a replay of the same refund is answered, not repeated. */
+  idempotencyKey?: string
+}
+
+/** The refund key for one refund of the integration's own (e.g. Medusa's refund id, or a ledger row id). */
+export function refundIdempotencyKey(reference: string): string {
+  const digest = createHash("sha256").update(`refund\n${reference}`).digest("hex").slice(0, 32)
+  return `usdt-refund-${digest}`
 }
 
 /** Same reference and amount → same key (a retry never opens a second checkout); a changed amount → a new key. */
@@ -182,8 +190,9 @@ export function createGatewayClient(config: GatewayClientConfig) {
     },
 
     /**
-     * POST /payments/{id}/refund. The page promises no idempotency for refunds, so a 5xx or a
-     * timeout is never retried (it may have been carried out); only a 429 is waited out.
+     * POST /payments/{id}/refund. It carries the caller's Idempotency-Key when given, yet a 5xx
+     * or a timeout is still never retried here (the page promises no idempotency for refunds,
+     * so the caller decides after asking the gateway); only a 429 is waited out.
      */
     async refundPayment(id: number | string, input: RefundInput) {
       const amountCents = assertCents(input.amountCents, "amountCents")
@@ -192,6 +201,8 @@ export function createGatewayClient(config: GatewayClientConfig) {
         method: "POST",
         path: `${API}/payments/${paymentId(id)}/refund`,
         body: { amount: centsToWireAmount(amountCents), reason: input.reason ?? "" },
+        idempotencyKey: input.idempotencyKey,
+        repeatable: false,
         schema: refundSchema,
       })
     },

@@ -27,6 +27,8 @@ export interface GatewayRequest<S extends z.ZodType> {
   query?: Record<string, string | number | undefined>
   body?: unknown
   idempotencyKey?: string
+  /** false: never repeated after a 5xx or a timeout, even with an Idempotency-Key (a 429 is still waited out). */
+  repeatable?: boolean
   schema: S
 }
 
@@ -175,7 +177,7 @@ export function createTransport(
       if (value !== undefined) search.set(key, String(value))
     }
     const url = search.size > 0 ? `${request.path}?${search}` : request.path
-    const idempotent = request.method === "GET" || Boolean(request.idempotencyKey)
+    const idempotent = request.repeatable ?? (request.method === "GET" || Boolean(request.idempotencyKey))
     let retries = 0
     let rateLimitRetries = 0
     for (;;) {

@@ -5,6 +5,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { z } from "zod"
+import type { Cents } from "../gateway"
+import { refundLedgerIn } from "../modules/usdt-settings/refund-ledger"
 import { centsOf } from "../providers/usdt/checkout"
 import { readSessionData } from "../providers/usdt/session-data"
 import { MEDUSA_SESSION_NOTE, type SessionFacts } from "./verdicts"
@@ -52,9 +54,25 @@ export async function sessionFactsByNote(container: MedusaContainer, notes: Iter
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "payment_session", fields: FIELDS, filters: { id: ids } })
   const rows: unknown[] = Array.isArray(data) ? data : []
-  for (const raw of rows) {
-    const row = sessionRow.parse(raw)
-    facts.set(row.id, factsOf(row))
+  const parsed = rows.map((raw) => sessionRow.parse(raw))
+  const excess = await excessRefundedByRecord(container, parsed)
+  for (const row of parsed) {
+    const recordId = readSessionData(row.data).gateway_payment_id
+    facts.set(row.id, { ...factsOf(row), excess_refunded_cents: recordId === undefined ? 0 : (excess.get(String(recordId)) ?? 0) })
   }
   return facts
+}
+
+/** Excess refunds made from the order's USDT panel, per gateway payment (one ledger read per page). */
+async function excessRefundedByRecord(container: MedusaContainer, rows: SessionRow[]): Promise<Map<string, Cents>> {
+  const ids = rows.flatMap((row) => {
+    const id = readSessionData(row.data).gateway_payment_id
+    return id === undefined ? [] : [String(id)]
+  })
+  const sums = new Map<string, Cents>()
+  if (ids.length === 0) return sums
+  for (const row of await refundLedgerIn(container).listRefunds(ids)) {
+    if (row.kind === "excess" && row.status === "completed") sums.set(row.gateway_payment_id, (sums.get(row.gateway_payment_id) ?? 0) + row.amount_cents)
+  }
+  return sums
 }

@@ -19,6 +19,8 @@ export interface SessionFacts {
   captured: boolean
   /** Sum of Medusa's refunds of its payment, in cents. */
   refunded_cents: Cents
+  /** An overpayment's excess refunded from the order's USDT panel (the plugin's ledger, outside Medusa's totals), in cents. */
+  excess_refunded_cents?: Cents
   /** The session was canceled (by Medusa, or as an expired checkout) before any payment. */
   canceled: boolean
 }
@@ -46,15 +48,20 @@ export function capturedChecks(payment: Payment, facts: SessionFacts): Discrepan
   const paid = payment.total_amount_cents
   if (paid !== asked) {
     const how = paid > asked ? `overpaid by ${usd(paid - asked)}` : `underpaid by ${usd(asked - paid)}`
-    found.push(discrepancy(payment, "amount_mismatch", `paid ${usd(paid)} for ${usd(asked)} asked (${how}); the order is captured at ${usd(asked)}: refund the difference or settle it with the customer`, ids))
+    const fix = paid > asked ? `use "Refund the excess" in the order's USDT panel, or settle it with the customer` : "collect the rest or settle it with the customer"
+    found.push(discrepancy(payment, "amount_mismatch", `paid ${usd(paid)} for ${usd(asked)} asked (${how}); the order is captured at ${usd(asked)}: ${fix}`, ids))
   }
   const gatewayRefunded = payment.refunded_amount_cents
-  if (gatewayRefunded > facts.refunded_cents) {
+  const storeRefunded = facts.refunded_cents + (facts.excess_refunded_cents ?? 0)
+  if (gatewayRefunded > storeRefunded) {
     found.push(
       discrepancy(
         payment,
         "refund_not_in_medusa",
-        `the gateway shows ${usd(gatewayRefunded)} refunded, Medusa records ${usd(facts.refunded_cents)}: record the refund of ${usd(gatewayRefunded - facts.refunded_cents)} on the order (it was made at the gateway, not from the store)`,
+        `the gateway shows ${usd(gatewayRefunded)} refunded, the store records ${usd(storeRefunded)}: ${usd(gatewayRefunded - storeRefunded)} ` +
+          `already went back to the customer. Do not refund it again with the order's Refund button (that pays out a second time): ` +
+          `open the order's USDT panel and use "Check refunds with the gateway" (records a refund the store sent whose answer was lost) ` +
+          `or "Record the gateway's refund" (one made on the gateway's dashboard); neither sends money.`,
         ids
       )
     )

@@ -29,6 +29,8 @@ export const faultsSchema = z.strictObject(
     api_429_rate: rate.optional(),
     /** Wait before answering every API call. */
     latency_ms: millis(120_000).optional(),
+    /** When set, the API faults above (errors, 429s, latency) hit only calls of these methods. */
+    api_fault_methods: z.array(z.enum(["GET", "POST"], { error: "must be GET or POST" })).optional(),
   },
   { error: (issue) => (issue.code === "unrecognized_keys" ? `unknown fault: ${issue.keys.join(", ")}` : "the faults must be a JSON object") }
 )

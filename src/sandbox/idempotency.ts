@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key replay for checkout creation: the first successful answer under a key (per
+ * Idempotency-Key replay for checkout creation and refunds: the first successful answer under a key (per
  * merchant) is kept for 24 hours, and the same key within that time gets the very same status
  * and body back, whatever the new request's body. Refused requests (401, 422, 429, faults)
  * are not kept, so a corrected retry under the same key can still succeed.

@@ -42,12 +42,18 @@ export function createMerchantApi(context: SandboxContext): (incoming: Incoming)
     const one = /^\/payments\/(\d{1,15})$/.exec(rest)
     if (one) return { method: "GET", handle: (merchant) => getPayment(context, merchant, one[1]) }
     const refund = /^\/payments\/(\d{1,15})\/refund$/.exec(rest)
-    if (refund) return { method: "POST", handle: (merchant, _in, body) => refundPayment(context, merchant, refund[1], body) }
+    if (refund) return { method: "POST", idempotent: true, handle: (merchant, _in, body) => refundPayment(context, merchant, refund[1], body) }
     return null
   }
 
-  function injectedFault(): Answer | null {
+  /** The API faults that apply to a call of this method (none when `api_fault_methods` leaves it out). */
+  function faultsFor(method: string) {
     const current = faults.current()
+    return !current.api_fault_methods || current.api_fault_methods.some((m) => m === method) ? current : {}
+  }
+
+  function injectedFault(method: string): Answer | null {
+    const current = faultsFor(method)
     if (faults.roll(current.api_429_rate)) return tooManyRequests(1, "injected fault (api_429_rate)")
     if (faults.roll(current.api_error_rate)) {
       const status = faults.pick(API_ERROR_STATUSES)
@@ -60,7 +66,7 @@ export function createMerchantApi(context: SandboxContext): (incoming: Incoming)
     const route = routeFor(incoming.path)
     if (!route) return problem(404, `No API endpoint ${incoming.method} ${incoming.path}.`)
     if (route.method !== incoming.method) return methodNotAllowed([route.method])
-    const latency = faults.current().latency_ms
+    const latency = faultsFor(incoming.method).latency_ms
     if (latency) await context.timers.sleep(latency)
 
     const auth = authenticate(incoming.headers, incoming.query, context.store.merchants.values())
@@ -73,7 +79,7 @@ export function createMerchantApi(context: SandboxContext): (incoming: Incoming)
       const why = `over ${rate.limit} requests per ${rate.windowMs / 1000} s for merchant ${merchant.id}`
       return tooManyRequests(retryAfterSeconds(rate.retryAfterMs), why)
     }
-    const fault = injectedFault()
+    const fault = injectedFault(incoming.method)
     if (fault) return fault
 
     let body: unknown

@@ -1,7 +1,8 @@
 /**
  * POST /api/v1/merchant/payments/{id}/refund `{ amount, reason }` → 201
  * `{ refund_id, status: "completed", amount, payment_id }`. Partial refunds add up; the sum
- * never exceeds what was paid (422 past it), and only a paid payment can be refunded.
+ * never exceeds what was paid (422 past it), and only a paid payment can be refunded. An
+ * Idempotency-Key is honoured as for checkouts (merchant-api.ts): the same key gets the first answer.
  */
 import { z } from "zod"
 import type { SandboxContext } from "./context"

@@ -53,3 +53,8 @@ export async function findOrderOfCart(container: MedusaContainer, cartId: string
   const link = await graphFirst(container, "order_cart", ["order_id"], { cart_id: cartId }, orderLink)
   return link?.order_id ?? null
 }
+
+export async function findOrderOfCollection(container: MedusaContainer, paymentCollectionId: string): Promise<string | null> {
+  const link = await graphFirst(container, "order_payment_collection", ["order_id"], { payment_collection_id: paymentCollectionId }, orderLink)
+  return link?.order_id ?? null
+}

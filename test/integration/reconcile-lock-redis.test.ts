@@ -2,26 +2,12 @@
  * Two Medusa instances sharing Redis through @medusajs/locking-redis: the reconciliation lock
  * lets one run at a time across them. Needs Redis at REDIS_URL (default redis://127.0.0.1:6379).
  */
-import { RedisLockingProvider } from "@medusajs/locking-redis/dist/services/redis-lock"
-import { Redis } from "ioredis"
 import { acquireRunLock, ReconcileAlreadyRunningError, ReconcileLockLostError } from "../../src/reconcile/lock"
-
-type LockClient = ConstructorParameters<typeof RedisLockingProvider>[0]["redisClient"]
+import { useRedisLockingInstances } from "./redis-locking"
 
 describe("the reconciliation lock across instances (Redis)", () => {
-  const clients: Redis[] = []
+  const instance = useRedisLockingInstances()
   const key = `usdt:reconcile:test:${process.pid}:${Date.now()}`
-
-  function instance(): RedisLockingProvider {
-    const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 })
-    clients.push(client)
-    // The provider adds its lock commands to the client it is given.
-    return new RedisLockingProvider({ redisClient: client as LockClient }, {})
-  }
-
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.quit()))
-  })
 
   it("a second instance is refused while the first runs, and gets in once it is done", async () => {
     const a = instance()

@@ -135,6 +135,15 @@ describe("sandbox gateway: fault switches", () => {
   })
 
   describe("API", () => {
+    it("api_fault_methods: the API faults hit only the methods named", async () => {
+      await setFaults({ api_error_rate: 1, api_fault_methods: ["POST"] })
+      expect((await call(sandbox, "GET", `${API}/balance`)).status).toBe(200)
+      expect((await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })).status).toBeGreaterThanOrEqual(500)
+      await setFaults({ api_error_rate: 1, api_fault_methods: ["GET"] })
+      expect((await call(sandbox, "GET", `${API}/balance`)).status).toBeGreaterThanOrEqual(500)
+      expect((await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })).status).toBe(201)
+    })
+
     it("api_error_rate: answers 500/502/503 JSON without carrying the call out", async () => {
       await setFaults({ api_error_rate: 1 })
       const statuses = new Set<number>()

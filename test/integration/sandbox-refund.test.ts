@@ -29,6 +29,21 @@ describe("sandbox gateway: refunds and balance", () => {
     expect(errorOf(reply).errors).toEqual({ payment: [expect.stringMatching(/only a paid payment can be refunded/)] })
   })
 
+  it("honours an Idempotency-Key on refunds: the same key gets the first answer and refunds once", async () => {
+    const id = await paidCheckout(10)
+    const keyed = (key: string, amount: number) => refund(id, amount, { ...bearer(), "idempotency-key": key })
+    const first = await keyed("refund-key-1", 2)
+    const again = await keyed("refund-key-1", 2)
+    expect(first.status).toBe(201)
+    expect(again.status).toBe(201)
+    expect(again.json).toEqual(first.json)
+    expect(await payment(id)).toMatchObject({ refunded_amount_cents: 200 })
+
+    const other = await keyed("refund-key-2", 2)
+    expect(refundSchema.parse(other.json).refund_id).not.toBe(refundSchema.parse(first.json).refund_id)
+    expect(await payment(id)).toMatchObject({ refunded_amount_cents: 400 })
+  })
+
   it("refunds in parts up to what was paid, then refuses anything more", async () => {
     const id = await paidCheckout(10)
 

@@ -38,6 +38,12 @@ describe("assessListedPayment", () => {
     ["captured and overpaid", { total_amount: "20.00" }, { captured: true }, ["amount_mismatch"]],
     ["captured, refunded at the gateway only", { status: "partially_refunded", refunded_amount: "5.00" }, { captured: true, refunded_cents: 200 }, ["refund_not_in_medusa"]],
     ["captured, refunds agree", { status: "partially_refunded", refunded_amount: "5.00" }, { captured: true, refunded_cents: 500 }, []],
+    [
+      "captured, overpaid, its excess refunded from the order's USDT panel",
+      { status: "partially_refunded", total_amount: "20.00", refunded_amount: "6.50" },
+      { captured: true, refunded_cents: 200, excess_refunded_cents: 450 },
+      ["amount_mismatch"],
+    ],
     ["captured after a cancel", {}, { captured: true, canceled: true }, ["paid_after_abandon"]],
   ])("reports %s", (_, paymentFields, factFields, expected) => {
     const decision = assessListedPayment(payment(paymentFields), factFields === null ? null : facts(factFields), PROVIDER)
@@ -52,6 +58,20 @@ describe("assessListedPayment", () => {
 
   it("a deleted session whose payment was refunded in full needs nothing", () => {
     expect(assessListedPayment(payment({ status: "refunded", refunded_amount: "15.50" }), null, PROVIDER)).toMatchObject({ kind: "done", verdict: { action: "in_sync", discrepancies: [] } })
+  })
+
+  it("never advises recording a gateway-only refund in a way that pays out again", () => {
+    const decision = assessListedPayment(payment({ status: "partially_refunded", refunded_amount: "5.00" }), facts({ captured: true }), PROVIDER)
+    const message = decision.kind === "done" ? decision.verdict.discrepancies[0].message : ""
+    expect(message).toMatch(/5\.00 USD already went back to the customer/)
+    expect(message).toMatch(/Do not refund it again with the order's Refund button/)
+    expect(message).toMatch(/Check refunds with the gateway/)
+    expect(message).not.toMatch(/record the refund of/i)
+  })
+
+  it("points an overpayment at the order's excess refund", () => {
+    const decision = assessListedPayment(payment({ total_amount: "20.00" }), facts({ captured: true }), PROVIDER)
+    expect(decision.kind === "done" && decision.verdict.discrepancies[0].message).toMatch(/"Refund the excess" in the order's USDT panel/)
   })
 
   it("states the amounts in a mismatch", () => {

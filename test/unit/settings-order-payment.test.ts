@@ -1,9 +1,30 @@
 import { gatewayPaymentsOf } from "../../src/api/admin/usdt/order-payment"
+import type { RefundLedgerRecord } from "../../src/modules/usdt-settings/refund-ledger"
 import { recordFlag } from "../../src/providers/usdt/session-data"
 
 const at = new Date("2026-03-24T12:00:00Z")
 
-/** Session data as the provider writes it: opened, then paid short, then refunded. */
+function ledgerRow(fields: Partial<RefundLedgerRecord> & Pick<RefundLedgerRecord, "id" | "status" | "amount_cents">): RefundLedgerRecord {
+  return {
+    gateway_payment_id: "42",
+    payment_session_id: "payses_1",
+    payment_id: "pay_1",
+    medusa_refund_id: null,
+    kind: "refund",
+    gateway_refund_id: null,
+    idempotency_key: `key-${fields.id}`,
+    reason: null,
+    message: null,
+    settled_at: null,
+    record_in_medusa: false,
+    created_at: at,
+    updated_at: at,
+    deleted_at: null,
+    ...fields,
+  }
+}
+
+/** Session data as the provider writes it: opened, then paid short (a `refunds` list in the data, as old versions wrote it, is not read). */
 function recordedData(): Record<string, unknown> {
   let data: Record<string, unknown> = {
     session_id: "payses_1",
@@ -15,18 +36,26 @@ function recordedData(): Record<string, unknown> {
     paid_amount: "10.00",
   }
   data = recordFlag(data, { kind: "underpaid", gatewayPaymentId: 42, expectedCents: 1050, paidCents: 1000 }, at)
-  data = recordFlag(data, { kind: "refund", refundId: "rf_7", status: "completed", amountCents: 250, reason: "damaged" }, at)
+  data = recordFlag(data, { kind: "refund", refundId: "rf_forged", status: "completed", amountCents: 900 }, at)
   return data
 }
 
 describe("the order widget's view of a USDT payment", () => {
-  it("shows the record id, amounts, status, refunds and flags the provider recorded on the payment", () => {
-    const [payment] = gatewayPaymentsOf({
-      id: "paycol_1",
-      currency_code: "usd",
-      payment_sessions: [{ id: "payses_1", provider_id: "pp_usdt_usdt", status: "authorized", data: { amount_cents: 1050 } }],
-      payments: [{ id: "pay_1", provider_id: "pp_usdt_usdt", payment_session_id: "payses_1", captured_at: at, data: recordedData() }],
-    })
+  it("shows the record id, amounts, status and flags the provider recorded on the payment, and its refunds from the ledger", () => {
+    const ledger = [
+      ledgerRow({ id: "usdtref_1", status: "completed", amount_cents: 250, gateway_refund_id: "rf_7", medusa_refund_id: "ref_1" }),
+      ledgerRow({ id: "usdtref_2", status: "uncertain", amount_cents: 100, medusa_refund_id: "ref_gone", message: "no answer" }),
+      ledgerRow({ id: "usdtref_other", status: "completed", amount_cents: 999, gateway_payment_id: "77" }),
+    ]
+    const [payment] = gatewayPaymentsOf(
+      {
+        id: "paycol_1",
+        currency_code: "usd",
+        payment_sessions: [{ id: "payses_1", provider_id: "pp_usdt_usdt", status: "authorized", data: { amount_cents: 1050 } }],
+        payments: [{ id: "pay_1", provider_id: "pp_usdt_usdt", payment_session_id: "payses_1", captured_at: at, data: recordedData(), refunds: [{ id: "ref_1" }] }],
+      },
+      ledger
+    )
     expect(payment).toMatchObject({
       payment_collection_id: "paycol_1",
       payment_id: "pay_1",
@@ -38,9 +67,22 @@ describe("the order widget's view of a USDT payment", () => {
       status: "partially_refunded",
       captured: true,
       needs_review: true,
-      refunds: [{ refund_id: "rf_7", status: "completed", amount: "2.50", reason: "damaged" }],
+      refunds: [
+        { id: "usdtref_1", kind: "refund", status: "completed", amount: "2.50", refund_id: "rf_7", in_medusa: true, message: null, at },
+        { id: "usdtref_2", kind: "refund", status: "uncertain", amount: "1.00", refund_id: null, in_medusa: false, message: "no answer", at },
+      ],
+      has_uncertain_refund: true,
+      excess_refundable: null,
       flags: [{ kind: "underpaid", at: at.toISOString(), details: { gateway_payment_id: 42, expected: "10.50", paid: "10.00", shortfall: "0.50" } }],
     })
+  })
+
+  it("an overpayment shows the excess left to refund, less what was already refunded as excess", () => {
+    const data = { session_id: "payses_1", amount_cents: 1550, gateway_payment_id: 42, paid_amount: "20.00" }
+    const collection = { id: "paycol_5", currency_code: "usd", payments: [{ id: "pay_1", provider_id: "pp_usdt_usdt", payment_session_id: "payses_1", data }] }
+    expect(gatewayPaymentsOf(collection)[0]).toMatchObject({ excess_refundable: "4.50", has_uncertain_refund: false, refunds: [] })
+    const excess = ledgerRow({ id: "usdtref_x", kind: "excess", status: "completed", amount_cents: 450 })
+    expect(gatewayPaymentsOf(collection, [excess])[0]).toMatchObject({ excess_refundable: null, refunds: [expect.objectContaining({ kind: "excess", in_medusa: false })] })
   })
 
   it("falls back to the session before authorization, and ignores other providers", () => {

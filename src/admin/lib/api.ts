@@ -24,6 +24,8 @@ export type ReplayAnswer = Json<{ ok: boolean; outcome: string; message: string;
 export type ConnectionAnswer = Json<ConnectionCheck & { source: CredentialsSource }>
 export type WebhookTestAnswer = Json<WebhookSelfTest>
 export type OrderPaymentAnswer = Json<{ payments: OrderGatewayPayment[] }>
+export type RefundExcessAnswer = Json<{ refund: { id: string; status: string; refund_id: string | null }; payments: OrderGatewayPayment[] }>
+export type SettleRefundsAnswer = Json<{ recorded: number; refunded_outside_store: string | null; payments: OrderGatewayPayment[] }>
 export type { SaveSettingsInput }
 
 export class AdminApiError extends Error {
@@ -86,4 +88,7 @@ export const usdtAdminApi = {
     call<DeliveriesAnswer>(`/admin/usdt/deliveries?limit=${limit}&offset=${offset}`, "GET"),
   replayDelivery: (id: string) => call<ReplayAnswer>(`/admin/usdt/deliveries/${encodeURIComponent(id)}/replay`, "POST", {}),
   orderPayment: (orderId: string) => call<OrderPaymentAnswer>(`/admin/usdt/orders/${encodeURIComponent(orderId)}/payment`, "GET"),
+  refundExcess: (orderId: string) => call<RefundExcessAnswer>(`/admin/usdt/orders/${encodeURIComponent(orderId)}/refund-excess`, "POST", {}),
+  settleRefunds: (orderId: string, recordOutsideRefunds: boolean) =>
+    call<SettleRefundsAnswer>(`/admin/usdt/orders/${encodeURIComponent(orderId)}/refunds/settle`, "POST", { record_outside_refunds: recordOutsideRefunds }),
 }

@@ -3,6 +3,7 @@ import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
 import { Container, Heading, Text } from "@medusajs/ui"
 import { useEffect, useState } from "react"
 import { OrderGatewayPayment } from "../components/order-gateway-payment"
+import { OrderRefundActions } from "../components/order-refund-actions"
 import { type OrderPaymentAnswer, usdtAdminApi } from "../lib/api"
 
 /** Order page: the USDT gateway payment(s) of the order. Shows nothing for orders paid otherwise. */
@@ -33,6 +34,7 @@ const UsdtOrderPaymentWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
         </Text>
       ) : null}
       {payments?.map((payment) => <OrderGatewayPayment key={payment.payment_id ?? payment.payment_session_id ?? payment.payment_collection_id} payment={payment} />)}
+      {payments && payments.length > 0 ? <OrderRefundActions orderId={order.id} payments={payments} onPayments={setPayments} /> : null}
     </Container>
   )
 }

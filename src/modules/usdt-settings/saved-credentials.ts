@@ -31,14 +31,19 @@ function attempt(read: () => unknown): unknown {
   }
 }
 
-function settingsServiceIn(source: SettingsSource): CredentialsReader | null {
+/** The settings module's service as `source` holds it (unchecked), or undefined when it holds none. */
+export function settingsModuleIn(source: SettingsSource): unknown {
   // A cradle resolves on property access; a container has a `resolve` method.
   const direct = attempt(() => Reflect.get(source, USDT_SETTINGS_MODULE))
-  if (isCredentialsReader(direct)) return direct
+  if (typeof direct === "object" && direct !== null) return direct
   const resolve = attempt(() => Reflect.get(source, "resolve"))
-  if (typeof resolve !== "function") return null
-  const resolved = attempt(() => Reflect.apply(resolve, source, [USDT_SETTINGS_MODULE, { allowUnregistered: true }]))
-  return isCredentialsReader(resolved) ? resolved : null
+  if (typeof resolve !== "function") return undefined
+  return attempt(() => Reflect.apply(resolve, source, [USDT_SETTINGS_MODULE, { allowUnregistered: true }]))
+}
+
+function settingsServiceIn(source: SettingsSource): CredentialsReader | null {
+  const service = settingsModuleIn(source)
+  return isCredentialsReader(service) ? service : null
 }
 
 /** The credentials saved in the admin, or null (module absent, or nothing saved yet). */

@@ -4,7 +4,8 @@
  * service only decrypted through retrieveCredentials (for the server's own calls) or masked
  * through retrieveMaskedSettings; no method logs a secret or puts one in an error.
  */
-import { MedusaError, MedusaService } from "@medusajs/framework/utils"
+import type { Context } from "@medusajs/framework/types"
+import { InjectTransactionManager, MedusaContext, MedusaError, MedusaService } from "@medusajs/framework/utils"
 import { PRODUCTION_BASE_URL } from "../../gateway/config"
 import {
   decryptSecret,
@@ -17,7 +18,8 @@ import {
 } from "./crypto"
 import { bodyText, readDeliveryFields } from "./delivery-fields"
 import { maskSecret } from "./masking"
-import { GatewaySetting, ReconciliationRun, WebhookDelivery } from "./models"
+import { GatewaySetting, ReconciliationRun, RefundLedgerRow, WebhookDelivery } from "./models"
+import { assertRefundable, type RefundLedgerRecord, type ReserveRefundInput, type SettleRefundInput } from "./refund-ledger"
 import type {
   GatewayCredentials,
   MaskedSecret,
@@ -47,6 +49,10 @@ const SECRET_COLUMNS = {
   webhook_secret: "webhook_secret_encrypted",
   previous_webhook_secret: "previous_webhook_secret_encrypted",
 } as const satisfies Record<SecretField, string>
+/** What a transaction's manager offers (MikroORM's, as Medusa passes it): its knex transaction. */
+interface TransactionManager {
+  getTransactionContext(): { raw(sql: string, bindings: readonly string[]): Promise<unknown> } | undefined
+}
 type SettingsRow = Awaited<ReturnType<UsdtSettingsModuleService["listGatewaySettings"]>>[number]
 
 function pageOf(input: PageInput): { take: number; skip: number } {
@@ -62,6 +68,7 @@ class UsdtSettingsModuleService extends MedusaService({
   // names (listWebhookDeliveries, listReconciliationRuns) to the methods below.
   WebhookDeliveryEntry: WebhookDelivery,
   ReconciliationRunEntry: ReconciliationRun,
+  RefundLedgerEntry: RefundLedgerRow,
 }) {
   /** The settings row, or null before the first save. */
   protected async settingsRow_(): Promise<SettingsRow | null> {
@@ -237,6 +244,37 @@ class UsdtSettingsModuleService extends MedusaService({
   /** Moves the reconciliation high-water mark (creates the settings row if needed). */
   async setReconcileHighWaterMark(mark: Date): Promise<void> {
     await this.writeSettingsRow_({ reconcile_high_water_mark: mark })
+  }
+
+  /**
+   * Writes a `pending` ledger row for a refund about to be sent, after checking, under a
+   * transaction-scoped PostgreSQL advisory lock on the gateway payment (so two instances cannot
+   * both pass the check), that no earlier refund is unsettled and the amount is still refundable.
+   * The same idempotency key returns its existing row.
+   */
+  @InjectTransactionManager()
+  async reserveRefund(input: ReserveRefundInput, @MedusaContext() sharedContext: Context<TransactionManager> = {}): Promise<RefundLedgerRecord> {
+    const knex = sharedContext.transactionManager?.getTransactionContext()
+    if (!knex) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "reserveRefund must run inside a transaction")
+    await knex.raw("select pg_advisory_xact_lock(hashtext(?))", [`usdt_refund:${input.gateway_payment_id}`])
+    const [same] = await this.listRefundLedgerEntries({ idempotency_key: input.idempotency_key }, { take: 1 }, sharedContext)
+    if (same) return same
+    const rows = await this.listRefundLedgerEntries({ gateway_payment_id: input.gateway_payment_id }, {}, sharedContext)
+    assertRefundable(rows, input.amount_cents, input.paid_cents)
+    const { paid_cents: _paid, ...row } = input
+    return this.createRefundLedgerEntries({ ...row, status: "pending" }, sharedContext)
+  }
+
+  /** Records what became of a ledger row (the gateway's answer, or what settling found). */
+  async settleRefund(id: string, input: SettleRefundInput): Promise<RefundLedgerRecord> {
+    const pending = input.status === "pending" || input.status === "uncertain"
+    return this.updateRefundLedgerEntries({ id, ...input, settled_at: pending ? null : new Date() })
+  }
+
+  /** The ledger rows of some gateway payments, oldest first. */
+  async listRefunds(gatewayPaymentIds: readonly string[]): Promise<RefundLedgerRecord[]> {
+    if (gatewayPaymentIds.length === 0) return []
+    return this.listRefundLedgerEntries({ gateway_payment_id: [...gatewayPaymentIds] }, { order: { created_at: "ASC", id: "ASC" } })
   }
 }
 

@@ -13,7 +13,7 @@ import {
   GatewayValidationError,
 } from "../../gateway"
 
-export type GatewayAction = "open the USDT checkout" | "check the USDT payment" | "refund the USDT payment"
+export type GatewayAction = "open the USDT checkout" | "check the USDT payment" | "refund the USDT payment" | "check the USDT payment's refunds"
 
 export const USDT_ERROR_CODES = {
   refused: "usdt_gateway_refused",
@@ -49,10 +49,13 @@ export function toMedusaError(error: unknown, action: GatewayAction): Error {
       USDT_ERROR_CODES.rateLimited
     )
   }
-  const outcome =
-    action === "refund the USDT payment"
-      ? "The refund may or may not have been made: check the gateway dashboard before trying again."
-      : "Nothing was charged; try again in a moment."
+  const outcomes: Record<GatewayAction, string> = {
+    "open the USDT checkout": "Nothing was charged; try again in a moment.",
+    "check the USDT payment": "Nothing was charged; try again in a moment.",
+    "refund the USDT payment": "The refund may or may not have been made: check the gateway dashboard before trying again.",
+    "check the USDT payment's refunds": "Nothing was refunded; try again in a moment.",
+  }
+  const outcome = outcomes[action]
   return new MedusaError(NOT_ALLOWED, `Could not ${action}: the USDT gateway is unavailable (${error.message}). ${outcome}`, USDT_ERROR_CODES.unavailable)
 }
 

@@ -34,7 +34,9 @@ import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
 import { findGatewayPayment } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
-import { readSessionData, recordedRefundCents, recordFlag, type UsdtSessionData } from "./session-data"
+import { refundLedgerIn } from "../../modules/usdt-settings/refund-ledger"
+import { refundThroughGateway } from "./refund"
+import { readSessionData, recordFlag, type UsdtSessionData } from "./session-data"
 import { assessGatewayPayment, type PaymentAssessment } from "./status"
 
 type UsdtLogger = Pick<Logger, "info" | "warn" | "error">
@@ -42,8 +44,6 @@ type UsdtLogger = Pick<Logger, "info" | "warn" | "error">
 function isLogger(value: unknown): value is UsdtLogger {
   return typeof value === "object" && value !== null && "warn" in value && typeof value.warn === "function"
 }
-
-const FAILED_REFUND_STATUSES = new Set(["failed", "rejected", "error", "canceled", "cancelled", "declined"])
 
 class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOptions> {
   static identifier = "usdt"
@@ -174,10 +174,10 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   }
 
   /**
-   * Refunds through the gateway's refund endpoint. What this session paid and what was already
-   * refunded through Medusa come from the payment data, so an over-refund is refused before any
-   * call; a refund made elsewhere (the gateway dashboard) is caught by the gateway's 422, whose
-   * message reaches the admin. Each refund's id and status are recorded in the payment data.
+   * Refunds through the gateway's refund endpoint, keeping each refund in the plugin's refund
+   * ledger (./refund.ts): an over-refund, or a refund while an earlier one is unsettled, is
+   * refused before any call; the gateway gets an Idempotency-Key derived from Medusa's refund;
+   * a refund whose outcome is unknown is recorded as uncertain and never repeated blindly.
    */
   async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
     const amountCents = centsOf(input.amount, "refund amount")
@@ -192,32 +192,21 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "There is no paid USDT payment on the gateway to refund for this session")
     }
     const paidCents = toCents(current.paid_amount, "paid_amount")
-    const refundedCents = recordedRefundCents(current)
-    if (amountCents > paidCents - refundedCents) {
-      throw new MedusaError(
-        MedusaError.Types.INVALID_DATA,
-        `Cannot refund ${formatCents(amountCents)} USD: ${formatCents(paidCents)} USD was paid and ${formatCents(refundedCents)} USD ` +
-          `already refunded, so at most ${formatCents(Math.max(0, paidCents - refundedCents))} USD can be refunded.`,
-        "usdt_refund_exceeds_paid"
-      )
-    }
     const medusaRefundId = input.context?.idempotency_key
-    const reason = `Refund from the store admin${medusaRefundId ? ` (${medusaRefundId})` : ""}`
-    const client = await this.client()
-    const refund = await gatewayCall("refund the USDT payment", () => client.refundPayment(paymentId, { amountCents, reason }))
-    if (FAILED_REFUND_STATUSES.has(refund.status.toLowerCase())) {
-      throw new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        `The USDT gateway did not make the refund: refund ${refund.refund_id} is ${refund.status}`,
-        "usdt_gateway_refused"
-      )
-    }
-    this.logger_.info(`USDT refund ${refund.refund_id} (${refund.status}) of ${formatCents(amountCents)} USD on gateway payment ${paymentId}`)
+    const outcome = await refundThroughGateway({
+      client: await this.client(),
+      ledger: refundLedgerIn(this.container),
+      logger: this.logger_,
+      gatewayPaymentId: paymentId,
+      paidCents,
+      amountCents,
+      kind: "refund",
+      paymentSessionId: current.session_id,
+      medusaRefundId,
+      reason: `Refund from the store admin${medusaRefundId ? ` (${medusaRefundId})` : ""}`,
+    })
     // The gateway moves the record to partially_refunded / refunded: keep the data's view of it in step.
-    const gatewayStatus = refundedCents + amountCents >= paidCents ? "refunded" : "partially_refunded"
-    return {
-      data: recordFlag({ ...data, gateway_status: gatewayStatus }, { kind: "refund", refundId: refund.refund_id, status: refund.status, amountCents, reason, medusaRefundId }),
-    }
+    return { data: { ...data, gateway_status: outcome.completedCents >= paidCents ? "refunded" : "partially_refunded" } }
   }
 
   /** No cancel endpoint exists: the data is marked, so a payment arriving later is flagged, not lost. */

@@ -8,6 +8,7 @@
 import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createGatewayClient } from "../../../src/gateway"
+import { refundLedgerIn } from "../../../src/modules/usdt-settings/refund-ledger"
 import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
@@ -216,32 +217,32 @@ medusaIntegrationTestRunner({
       expect((await cartPaymentState(getContainer(), cartId)).sessions).toHaveLength(1)
       expect(await harness.sandbox.payments()).toHaveLength(1)
     })
-    it("refunds part, then the rest, recording each gateway refund in the payment data", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
+    it("refunds part, then the rest, recording each gateway refund in the plugin's refund ledger", async () => {
+      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const ledger = () => refundLedgerIn(getContainer()).listRefunds([String(recordId)])
 
       const first = await admin.refund(payment.id, 5)
       expect(first.status).toBe(200)
       let refunds = await refundsOf(cartId)
       expect(refunds.medusa).toEqual([expect.objectContaining({ amount: 5 })])
-      expect(refunds.data).toMatchObject({
-        gateway_status: "partially_refunded",
-        refunds: [expect.objectContaining({ amount: "5.00", status: "completed", refund_id: expect.any(String) })],
-      })
+      expect(refunds.data).toMatchObject({ gateway_status: "partially_refunded" })
+      expect(refunds.data).not.toHaveProperty("refunds")
+      expect(await ledger()).toEqual([
+        expect.objectContaining({ amount_cents: 500, status: "completed", gateway_refund_id: expect.any(String), medusa_refund_id: refunds.medusa[0].id }),
+      ])
       expect(await harness.sandbox.paymentByNote(note)).toMatchObject({ status: "partially_refunded", refunded_amount: "5.00" })
 
       const rest = await admin.refund(payment.id, 10.5)
       expect(rest.status).toBe(200)
       refunds = await refundsOf(cartId)
       expect(refunds.medusa.map((r) => r.amount).sort()).toEqual([10.5, 5])
-      expect(refunds.data).toMatchObject({
-        gateway_status: "refunded",
-        refunds: [expect.objectContaining({ amount: "5.00" }), expect.objectContaining({ amount: "10.50", status: "completed" })],
-      })
+      expect(refunds.data).toMatchObject({ gateway_status: "refunded" })
+      const rows = await ledger()
+      expect(rows.map((row) => [row.amount_cents, row.status])).toEqual([[500, "completed"], [1050, "completed"]])
       const record = await harness.sandbox.paymentByNote(note)
       expect(record).toMatchObject({ status: "refunded", refunded_amount: "15.50" })
       expect(record?.refunds.map((r) => r.amount)).toEqual(["5.00", "10.50"])
-      const ids = (refunds.data?.refunds as { refund_id: string }[]).map((r) => r.refund_id)
-      expect(ids).toEqual(record?.refunds.map((r) => String(r.refund_id)))
+      expect(rows.map((row) => row.gateway_refund_id)).toEqual(record?.refunds.map((r) => String(r.refund_id)))
     })
 
     it("refuses a refund beyond what was paid before calling the gateway", async () => {
@@ -258,7 +259,7 @@ medusaIntegrationTestRunner({
       expect(record?.refunds.map((r) => r.amount)).toEqual(["15.00"])
     })
 
-    it("a refund the gateway refuses (422) reaches the admin with the gateway's message", async () => {
+    it("a refund made on the gateway's dashboard first: a new refund is refused before any payout, naming the difference", async () => {
       const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
       // The merchant refunded 10.00 on the gateway's dashboard, outside Medusa.
       const dashboard = createGatewayClient({ baseUrl: harness.sandbox.url, merchantId: STORE_MERCHANT.id, apiKey: STORE_MERCHANT.apiKey, rateLimit: false })
@@ -267,26 +268,29 @@ medusaIntegrationTestRunner({
 
       const refused = await admin.refund(payment.id, 10)
       expect(refused.status).toBe(400)
-      expect(refused.data).toMatchObject({ message: expect.stringMatching(/refused to refund the USDT payment.*422.*5\.50 still refundable/s) })
+      expect(refused.data).toMatchObject({ message: expect.stringMatching(/gateway has refunded 10\.00 USD on this payment, 10\.00 USD more than the store knows/) })
       expect((await refundsOf(cartId)).medusa).toEqual([])
       expect((await harness.sandbox.paymentByNote(note))?.refunds.map((r) => r.amount)).toEqual(["10.00"])
     })
 
-    it("a refund while the gateway answers 429, then 5xx: an error each time, nothing recorded; then it goes through", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
+    it("a refund while the gateway answers 429, then 5xx that did nothing: an error each time saying so, nothing made; then it goes through", async () => {
+      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
 
-      await harness.sandbox.setFaults({ api_429_rate: 1 })
+      await harness.sandbox.setFaults({ api_429_rate: 1, api_fault_methods: ["POST"] })
       const throttled = await admin.refund(payment.id, 5)
       expect(throttled.status).toBe(400)
       expect(throttled.data).toMatchObject({ message: expect.stringContaining("rate limiting this store (429)") })
 
-      await harness.sandbox.setFaults({ api_error_rate: 1 })
+      await harness.sandbox.setFaults({ api_error_rate: 1, api_fault_methods: ["POST"] })
       const failing = await admin.refund(payment.id, 5)
       expect(failing.status).toBe(400)
-      expect(failing.data).toMatchObject({ message: expect.stringMatching(/unavailable.*may or may not have been made/s) })
+      expect(failing.data).toMatchObject({ message: expect.stringMatching(/was not made: .*not carried out/s) })
 
       expect((await refundsOf(cartId)).medusa).toEqual([])
       expect((await harness.sandbox.paymentByNote(note))?.refunds).toEqual([])
+      // Both are in the refund ledger as not made, so nothing is left uncertain to block the next refund.
+      const ledger = await refundLedgerIn(getContainer()).listRefunds([String(recordId)])
+      expect(ledger.map((row) => [row.status, row.amount_cents])).toEqual([["not_made", 500], ["not_made", 500]])
 
       await harness.sandbox.setFaults({})
       const ok = await admin.refund(payment.id, 5)

@@ -43,6 +43,8 @@ medusaIntegrationTestRunner({
         ["GET", "/admin/usdt/deliveries"],
         ["POST", "/admin/usdt/deliveries/usdtwh_1/replay"],
         ["GET", "/admin/usdt/orders/order_1/payment"],
+        ["POST", "/admin/usdt/orders/order_1/refund-excess"],
+        ["POST", "/admin/usdt/orders/order_1/refunds/settle"],
       ])("refuses %s %s without an admin session", async (method, path) => {
         const answer = await client.request({ method, url: path, data: method === "POST" ? {} : undefined, validateStatus: () => true })
         expect(answer.status).toBe(401)

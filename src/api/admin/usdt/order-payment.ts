@@ -1,14 +1,16 @@
 /**
  * What the order widget shows of the USDT gateway payment, read from the order's payment
- * collections: the provider records the gateway's payment record id, the amount asked and
- * paid, the gateway status, refunds and flags in the payment's (or, before authorization, the
- * session's) `data`. Nothing here calls the gateway.
+ * collections (the provider records the gateway's payment record id, the amount asked and
+ * paid, the gateway status and flags in the payment's, or before authorization the session's,
+ * `data`) and from the plugin's refund ledger (every gateway refund, with its status). Nothing
+ * here calls the gateway.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { formatCents } from "../../../gateway"
+import { formatCents, toCents } from "../../../gateway"
 import { z } from "zod"
-import { readSessionData, type RefundEntry } from "../../../providers/usdt/session-data"
+import { excessRefundedCents, type RefundLedgerRecord, refundLedgerIn } from "../../../modules/usdt-settings/refund-ledger"
+import { readSessionData } from "../../../providers/usdt/session-data"
 
 const USDT_PROVIDER_PREFIX = "pp_usdt_"
 
@@ -26,11 +28,29 @@ export interface OrderGatewayPayment {
   /** The gateway's status when known (completed, refunded…), else Medusa's session status. */
   status: string | null
   captured: boolean
-  refunds: RefundEntry[]
+  /** The refund ledger's rows of this gateway payment, oldest first. */
+  refunds: GatewayRefundView[]
+  /** Some refund's outcome is not known yet: the store refunds nothing more until it is settled. */
+  has_uncertain_refund: boolean
+  /** Paid beyond the amount asked and not yet returned (an overpayment's excess), or null. */
+  excess_refundable: string | null
   /** e.g. underpaid, overpaid, paid_after_cancel, canceled: each with when and its details. */
   flags: { kind: string; at: string; details: Record<string, unknown> }[]
   needs_review: boolean
   expires_at: string | null
+}
+
+export interface GatewayRefundView {
+  id: string
+  kind: RefundLedgerRecord["kind"]
+  status: RefundLedgerRecord["status"]
+  amount: string
+  /** The gateway's refund id, when it answered. */
+  refund_id: string | null
+  /** Medusa holds a refund row for it (always false for an excess refund). */
+  in_medusa: boolean
+  message: string | null
+  at: Date | string
 }
 
 const record = z.record(z.string(), z.unknown())
@@ -40,6 +60,7 @@ const paymentRow = z.looseObject({
   data: record.nullish(),
   payment_session_id: z.string().nullish(),
   captured_at: z.union([z.date(), z.string()]).nullish(),
+  refunds: z.array(z.looseObject({ id: z.string() }).nullable()).nullish(),
 })
 const sessionRow = z.looseObject({
   id: z.string(),
@@ -61,8 +82,24 @@ function isUsdt<T extends { provider_id: string }>(row: T | null): row is T {
   return row !== null && row.provider_id.startsWith(USDT_PROVIDER_PREFIX)
 }
 
-/** One entry per USDT payment of the collection, or the USDT session when nothing was authorized yet. */
-export function gatewayPaymentsOf(collection: CollectionRow): OrderGatewayPayment[] {
+function refundView(row: RefundLedgerRecord, medusaRefundIds: ReadonlySet<string>): GatewayRefundView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    amount: formatCents(row.amount_cents),
+    refund_id: row.gateway_refund_id,
+    in_medusa: row.medusa_refund_id !== null && medusaRefundIds.has(row.medusa_refund_id),
+    message: row.message,
+    at: row.created_at,
+  }
+}
+
+/**
+ * One entry per USDT payment of the collection, or the USDT session when nothing was authorized
+ * yet; `ledger` holds the refund ledger's rows (of any payment: each entry takes its own).
+ */
+export function gatewayPaymentsOf(collection: CollectionRow, ledger: readonly RefundLedgerRecord[] = []): OrderGatewayPayment[] {
   const sessions = (collection.payment_sessions ?? []).filter(isUsdt)
   const payments = (collection.payments ?? []).filter(isUsdt)
   const entries: { payment: PaymentRow | null; session: SessionRow | null; data: Record<string, unknown> }[] = payments.map((payment) => {
@@ -75,6 +112,10 @@ export function gatewayPaymentsOf(collection: CollectionRow): OrderGatewayPaymen
   }
   return entries.map(({ payment, session, data: raw }) => {
     const data = readSessionData(raw)
+    const rows = data.gateway_payment_id === undefined ? [] : ledger.filter((row) => row.gateway_payment_id === String(data.gateway_payment_id))
+    const medusaRefundIds = new Set((payment?.refunds ?? []).flatMap((refund) => (refund ? [refund.id] : [])))
+    const paidCents = data.paid_amount ? toCents(data.paid_amount, "paid_amount") : null
+    const excess = paidCents !== null && data.amount_cents !== undefined ? paidCents - data.amount_cents - excessRefundedCents(rows) : 0
     return {
       provider_id: payment?.provider_id ?? session?.provider_id ?? "",
       payment_collection_id: collection.id,
@@ -86,7 +127,9 @@ export function gatewayPaymentsOf(collection: CollectionRow): OrderGatewayPaymen
       amount_paid: data.paid_amount ?? null,
       status: data.gateway_status ?? session?.status ?? null,
       captured: Boolean(payment?.captured_at),
-      refunds: data.refunds ?? [],
+      refunds: rows.map((row) => refundView(row, medusaRefundIds)),
+      has_uncertain_refund: rows.some((row) => row.status === "uncertain" || row.status === "pending"),
+      excess_refundable: excess > 0 ? formatCents(excess) : null,
       flags: Object.entries(data.flags ?? {}).map(([kind, { at, ...details }]) => ({ kind, at, details })),
       needs_review: data.needs_review ?? false,
       expires_at: data.expires_at ?? null,
@@ -108,6 +151,7 @@ export async function retrieveOrderGatewayPayments(scope: MedusaContainer, order
       "payment_collections.payments.data",
       "payment_collections.payments.payment_session_id",
       "payment_collections.payments.captured_at",
+      "payment_collections.payments.refunds.id",
       "payment_collections.payment_sessions.id",
       "payment_collections.payment_sessions.provider_id",
       "payment_collections.payment_sessions.status",
@@ -117,6 +161,13 @@ export async function retrieveOrderGatewayPayments(scope: MedusaContainer, order
   })
   const [order] = orders
   if (!order) return null
-  const collections = z.array(collectionRow.nullable()).parse(order.payment_collections ?? [])
-  return collections.filter((collection) => collection !== null).flatMap(gatewayPaymentsOf)
+  const collections = z.array(collectionRow.nullable()).parse(order.payment_collections ?? []).filter((collection) => collection !== null)
+  const recordIds = collections.flatMap((collection) =>
+    [...(collection.payments ?? []), ...(collection.payment_sessions ?? [])].flatMap((row) => {
+      const id = row && isUsdt(row) ? readSessionData(row.data).gateway_payment_id : undefined
+      return id === undefined ? [] : [String(id)]
+    })
+  )
+  const ledger = await refundLedgerIn(scope).listRefunds([...new Set(recordIds)])
+  return collections.flatMap((collection) => gatewayPaymentsOf(collection, ledger))
 }

@@ -73,3 +73,9 @@ export function parseOrRespond<S extends z.ZodType>(schema: S, input: unknown, r
   respondInvalid(res, fieldErrors(parsed.error), what)
   return undefined
 }
+
+/** POST /admin/usdt/orders/:id/refund-excess: which USDT payment (default: the one with an excess left). */
+export const refundExcessSchema = z.strictObject({ payment_id: z.string({ error: "must be a Medusa payment id" }).min(1).optional() })
+
+/** POST /admin/usdt/orders/:id/refunds/settle: also record what the gateway refunded outside the store. */
+export const settleRefundsSchema = z.strictObject({ record_outside_refunds: z.boolean({ error: "must be true or false" }).optional() })

@@ -34,6 +34,8 @@ export const TEST_ENV_KEYS = [
 export interface UsdtHarnessOptions {
   /** false: medusa-config gets no merchant id, API key or webhook secret (the admin saves them). Default true. */
   credentialsInOptions?: boolean
+  /** Values that replace the harness's own for this file (e.g. a short USDT_HTTP_REQUEST_TIMEOUT_MS). */
+  env?: Partial<Record<(typeof TEST_ENV_KEYS)[number], string>>
 }
 
 export function useUsdtHarness(harnessOptions: UsdtHarnessOptions = {}): UsdtHarness {
@@ -59,6 +61,7 @@ export function useUsdtHarness(harnessOptions: UsdtHarnessOptions = {}): UsdtHar
       USDT_HTTP_MAX_RATE_LIMIT_RETRIES: "1",
       USDT_HTTP_MAX_RATE_LIMIT_WAIT_MS: "1500",
       MEDUSA_DISABLE_TELEMETRY: "true",
+      ...harnessOptions.env,
     }
     const withoutCredentials = harnessOptions.credentialsInOptions === false
     for (const [key, value] of Object.entries(env)) {

@@ -49,7 +49,7 @@ export type Faults = Partial<
     | "latency_ms",
     number
   >
->
+> & { api_fault_methods?: ("GET" | "POST")[] }
 
 export interface SandboxControl {
   url: string
