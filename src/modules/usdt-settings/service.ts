@@ -17,7 +17,7 @@ import {
 } from "./crypto"
 import { bodyText, readDeliveryFields } from "./delivery-fields"
 import { maskSecret } from "./masking"
-import { GatewaySetting, ReconciliationRun, WebhookDelivery } from "./models"
+import { CheckoutRecord, GatewaySetting, ReconciliationRun, WebhookDelivery } from "./models"
 import type {
   GatewayCredentials,
   MaskedSecret,
@@ -62,6 +62,8 @@ class UsdtSettingsModuleService extends MedusaService({
   // names (listWebhookDeliveries, listReconciliationRuns) to the methods below.
   WebhookDeliveryEntry: WebhookDelivery,
   ReconciliationRunEntry: ReconciliationRun,
+  // Session → cart records of the checkouts the provider opened (listCheckoutRecords…).
+  CheckoutRecord,
 }) {
   /** The settings row, or null before the first save. */
   protected async settingsRow_(): Promise<SettingsRow | null> {
