@@ -1,4 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { usdtSessionGuard } from "./store/usdt-session-guard"
 
 export default defineMiddlewares({
   routes: [
@@ -7,6 +8,12 @@ export default defineMiddlewares({
       method: ["POST"],
       matcher: "/hooks/usdt",
       bodyParser: { preserveRawBody: true },
+    },
+    {
+      // The storefront's session data and the per-cart checkout cap, before Medusa replaces the session.
+      method: ["POST"],
+      matcher: "/store/payment-collections/:id/payment-sessions",
+      middlewares: [usdtSessionGuard],
     },
   ],
 })

@@ -9,4 +9,4 @@ export default Module(USDT_SETTINGS_MODULE, {
 export { UsdtSettingsModuleService }
 export * from "./types"
 export { ENCRYPTION_KEY_ENV, EncryptionKeyError, SecretDecryptionError } from "./crypto"
-export { readSavedCredentials, type SettingsSource, USDT_SETTINGS_MODULE } from "./saved-credentials"
+export { readSavedCredentials, type SettingsSource, USDT_SETTINGS_MODULE, usdtSettingsIn } from "./saved-credentials"
