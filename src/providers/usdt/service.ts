@@ -252,8 +252,8 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
     const data = recordFlag(input.data ?? {}, { kind: "canceled", reason: "session_deleted" })
     this.logger_.info(
-      `USDT payment session ${String(data.session_id ?? "?")} deleted in Medusa; its gateway checkout stays open until it expires ` +
-        "and a payment made on it will be reported by the webhook as session_not_found"
+      `USDT payment session ${String(data.session_id ?? "?")} deleted in Medusa; its gateway checkout stays open until it expires: ` +
+        "a payment made on it completes the cart if still open, else is listed as paid, no order"
     )
     return { data }
   }
