@@ -11,9 +11,11 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { z } from "zod"
 import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
 import { USDT_PAYMENT_PROVIDER_ID } from "../../../src/providers/usdt/registration"
+import { runUsdtReconciliation } from "../../../src/reconcile"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
-import { type HttpClient, type Storefront, storefront } from "./helpers/storefront"
+import { adminClient, type AdminClient, type HttpClient, type Storefront, storefront } from "./helpers/storefront"
+import { sendSigned } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
 
@@ -34,9 +36,11 @@ medusaIntegrationTestRunner({
     const http: HttpClient = api
     let store: SeededStore
     let shop: Storefront
+    let admin: AdminClient
 
     beforeAll(async () => {
       store = await seedStore(getContainer())
+      admin = await adminClient(getContainer(), http)
     })
 
     beforeEach(async () => {
@@ -59,6 +63,20 @@ medusaIntegrationTestRunner({
       const lineId = z.object({ cart: z.object({ items: z.array(z.object({ id: z.string() })) }) }).parse(cart.data).cart.items[0].id
       const answer = await http.post(`/store/carts/${cartId}/line-items/${lineId}`, { quantity }, shop.config)
       expect(answer.status).toBe(200)
+    }
+
+    /** Pays a checkout while the sandbox drops its webhook, then delivers the webhook itself: answers the store's outcome. */
+    async function payAndDeliver(checkoutUrl: string, note: string, amount?: string) {
+      await harness.sandbox.setFaults({ webhook_drop_rate: 1 })
+      const paid = await harness.sandbox.pay(checkoutUrl, amount)
+      await harness.sandbox.setFaults({})
+      expect(paid.status).toBe(200)
+      const record = await harness.sandbox.paymentByNote(note)
+      const dropped = (await harness.sandbox.deliveries()).find((d) => d.payment_record_id === record?.id)
+      if (!record || !dropped) throw new Error("no dropped delivery")
+      const answer = await sendSigned(harness.medusaUrl, dropped.body)
+      expect(answer.status).toBe(200)
+      return { recordId: record.id, outcome: answer.body.outcome, answer: answer.body }
     }
 
     async function checkoutRequests(): Promise<number> {
@@ -147,6 +165,59 @@ medusaIntegrationTestRunner({
         expect(state.orderIds).toHaveLength(1)
         expect(state.captures).toBe(1)
         expect(state.payments[0].data).toMatchObject({ session_id: replaced.id, checkout_note: checkout.session.id, gateway_payment_id: record.id })
+      })
+    })
+
+    describe("4. late payments are never lost", () => {
+      it("a paid checkout of a replaced session completes the cart when it covers the new total", async () => {
+        const cartId = await shop.cartReadyForPayment()
+        await setQuantity(cartId, 2)
+        const collectionId = await shop.paymentCollection(cartId)
+        const old = await session(collectionId)
+        await setQuantity(cartId, 1)
+        const current = await session(collectionId)
+        expect(current.data.checkout_url).not.toBe(old.data.checkout_url)
+
+        const { recordId, outcome } = await payAndDeliver(String(old.data.checkout_url), old.id)
+        expect(outcome).toBe("completed")
+        const state = await cartPaymentState(getContainer(), cartId)
+        expect(state.orderIds).toHaveLength(1)
+        expect(state.captures).toBe(1)
+        expect(state.payments[0].data).toMatchObject({ session_id: current.id, checkout_note: old.id, gateway_payment_id: recordId, flags: { overpaid: expect.any(Object) } })
+      })
+
+      it("a paid checkout that can make no order is listed as paid, no order, in the reconciliation report too, and refunded in one click", async () => {
+        const testStart = Date.now()
+        const cartId = await shop.cartReadyForPayment()
+        const collectionId = await shop.paymentCollection(cartId)
+        const old = await session(collectionId)
+        await setQuantity(cartId, 2)
+        const current = await session(collectionId)
+
+        // Paying the old 1-shirt checkout falls short of the 2-shirt cart: no order.
+        const short = await payAndDeliver(String(old.data.checkout_url), old.id)
+        expect(short.outcome).toBe("paid_no_order")
+        expect(String(short.answer.detail)).toMatch(/less than its total/)
+        expect((await cartPaymentState(getContainer(), cartId)).orderIds).toEqual([])
+
+        // The current checkout makes the order; the old payment stays listed.
+        expect((await payAndDeliver(String(current.data.checkout_url), current.id)).outcome).toBe("completed")
+        expect((await cartPaymentState(getContainer(), cartId)).orderIds).toHaveLength(1)
+        const listed = await http.get("/admin/usdt/paid-no-order", admin.config)
+        expect(listed.status).toBe(200)
+        const payments = z.object({ payments: z.array(z.looseObject({ id: z.string(), state: z.string(), gateway_payment_id: z.number(), paid: z.string() })) }).parse(listed.data).payments
+        expect(payments).toEqual([expect.objectContaining({ state: "paid_no_order", gateway_payment_id: short.recordId, paid: "15.50", cart_id: cartId, payment_session_id: old.id })])
+
+        const { summary } = await runUsdtReconciliation(getContainer(), { trigger: "admin", range: { from: new Date(testStart - 60_000), to: new Date(Date.now() + 60_000) } })
+        expect(summary.discrepancies).toEqual([expect.objectContaining({ kind: "paid_no_order", gateway_payment_id: short.recordId })])
+
+        const refunded = await http.post(`/admin/usdt/paid-no-order/${payments[0].id}/refund`, {}, admin.config)
+        expect(refunded.status).toBe(200)
+        expect(refunded.data).toMatchObject({ payment: { state: "refunded", refund_id: expect.any(String) } })
+        expect(await harness.sandbox.paymentByNote(old.id)).toMatchObject({ status: "refunded", refunds: [expect.objectContaining({ amount: "15.50" })] })
+        const again = await http.post(`/admin/usdt/paid-no-order/${payments[0].id}/refund`, {}, admin.config)
+        expect(again.status).toBe(400)
+        expect((await harness.sandbox.paymentByNote(old.id))?.refunds).toHaveLength(1)
       })
     })
   },
