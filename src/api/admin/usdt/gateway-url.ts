@@ -15,12 +15,21 @@ function ipv4Parts(address: string): number[] | null {
   return parts.length === 4 && parts.every((part) => Number.isInteger(part) && part >= 0 && part <= 255) ? parts : null
 }
 
+/** `::ffff:a00:1` (as URL writes it) or `::ffff:10.0.0.1` → `10.0.0.1`. */
+function mappedV4(rest: string): string {
+  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(rest)
+  if (!hex) return rest
+  const high = parseInt(hex[1], 16)
+  const low = parseInt(hex[2], 16)
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".")
+}
+
 export type AddressKind = "public" | "loopback" | "private"
 
 /** Classifies an IP literal: loopback, private (RFC 1918, link-local, CGNAT, metadata, unspecified, ULA) or public. */
 export function addressKind(address: string): AddressKind {
   const ip = address.replace(/^\[|\]$/g, "").toLowerCase()
-  const mapped = ip.startsWith("::ffff:") ? ip.slice(7) : ip
+  const mapped = ip.startsWith("::ffff:") ? mappedV4(ip.slice(7)) : ip
   const v4 = ipv4Parts(mapped)
   if (v4) {
     const [a, b] = v4
