@@ -11,6 +11,8 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { z } from "zod"
 import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
 import { USDT_PAYMENT_PROVIDER_ID } from "../../../src/providers/usdt/registration"
+import usdtDeliveryLogPruneJob from "../../../src/jobs/usdt-delivery-log-prune"
+import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../src/modules/usdt-settings"
 import { runUsdtReconciliation } from "../../../src/reconcile"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
@@ -32,7 +34,7 @@ const sessionsSchema = z.object({
 })
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: ({ api, getContainer, dbConnection }) => {
     const http: HttpClient = api
     let store: SeededStore
     let shop: Storefront
@@ -218,6 +220,33 @@ medusaIntegrationTestRunner({
         const again = await http.post(`/admin/usdt/paid-no-order/${payments[0].id}/refund`, {}, admin.config)
         expect(again.status).toBe(400)
         expect((await harness.sandbox.paymentByNote(old.id))?.refunds).toHaveLength(1)
+      })
+    })
+
+    describe("7. the delivery log is no free storage", () => {
+      it("keeps at most 1 KB of a rejected body, logs 60 a minute then one counted summary row, and prunes old rows", async () => {
+        const body = JSON.stringify({ event: "payment.completed", note: "x".repeat(5_000) })
+        for (let i = 0; i < 75; i++) {
+          const answer = await fetch(`${harness.medusaUrl}/hooks/usdt`, { method: "POST", headers: { "content-type": "application/json" }, body })
+          expect(answer.status).toBe(401)
+        }
+        const { rows } = await dbConnection.raw(
+          "select reason, suppressed, octet_length(raw_body) as size from usdt_webhook_delivery where verified = false"
+        )
+        const parsed = z.array(z.object({ reason: z.string().nullable(), suppressed: z.number().nullable(), size: z.number() })).parse(rows)
+        const single = parsed.filter((row) => row.reason !== "rate_limited")
+        expect(single).toHaveLength(60)
+        for (const row of single) expect(row.size).toBeLessThanOrEqual(1024)
+        expect(parsed.filter((row) => row.reason === "rate_limited")).toEqual([{ reason: "rate_limited", suppressed: 15, size: 0 }])
+
+        const settings = getContainer().resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+        const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60_000)
+        await settings.recordWebhookDelivery({ raw_body: "{}", verified: true, outcome: "completed", received_at: daysAgo(31) })
+        await settings.recordWebhookDelivery({ raw_body: "{}", verified: true, outcome: "completed", received_at: daysAgo(29) })
+        expect(await usdtDeliveryLogPruneJob(getContainer())).toBe(1)
+        const { rows: left } = await dbConnection.raw("select count(*)::int as n, min(received_at) as oldest from usdt_webhook_delivery")
+        expect(left[0].n).toBe(62)
+        expect(new Date(left[0].oldest).getTime()).toBeGreaterThan(daysAgo(30).getTime())
       })
     })
   },

@@ -23,7 +23,7 @@ import {
   WEBHOOK_SECRET,
 } from "./usdt-settings.helpers"
 
-jest.setTimeout(60_000)
+jest.setTimeout(120_000)
 
 const harness = useUsdtHarness()
 const logs = captureLogs()

@@ -10,10 +10,14 @@ export class Migration20261130230612 extends Migration {
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_usdt_checkout_record_payment_collection_id_opened_at" ON "usdt_checkout_record" ("payment_collection_id", "opened_at") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_usdt_checkout_record_note" ON "usdt_checkout_record" ("note") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_usdt_checkout_record_state" ON "usdt_checkout_record" ("state") WHERE deleted_at IS NULL;`);
+
+    this.addSql(`alter table if exists "usdt_webhook_delivery" add column if not exists "suppressed" integer null;`);
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop table if exists "usdt_checkout_record" cascade;`);
+
+    this.addSql(`alter table if exists "usdt_webhook_delivery" drop column if exists "suppressed";`);
   }
 
 }
