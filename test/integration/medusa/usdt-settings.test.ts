@@ -163,7 +163,7 @@ medusaIntegrationTestRunner({
         const key = process.env.USDT_ENCRYPTION_KEY
         delete process.env.USDT_ENCRYPTION_KEY
         try {
-          const answer = await save({ merchant_id: String(STORE_MERCHANT.id), api_key: API_KEY })
+          const answer = await save({ merchant_id: String(STORE_MERCHANT.id), api_key: API_KEY, webhook_secret: WEBHOOK_SECRET })
           expect(answer.status).toBe(400)
           expect(answer.data.message).toMatch(/USDT_ENCRYPTION_KEY is not set.*openssl rand -hex 32/)
           const read = await client.get("/admin/usdt/settings", { headers: admin.headers() })
