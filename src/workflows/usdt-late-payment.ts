@@ -11,6 +11,7 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { createPaymentSessionsWorkflow } from "@medusajs/medusa/core-flows"
 import { z } from "zod"
 import { formatCents } from "../gateway"
 import type { UsdtSettingsModuleService } from "../modules/usdt-settings"
@@ -91,8 +92,9 @@ async function adoptingSession(container: MedusaContainer, collectionId: string,
     await paymentModule.updatePaymentSession({ id: current.id, amount: current.amount, currency_code: collection.currency_code, data: current.data ?? {} })
     return current.id
   }
-  const created = await paymentModule.createPaymentSession(collection.id, { provider_id: providerId, amount: collection.amount, currency_code: collection.currency_code, data: {} })
-  return created.id
+  // As the storefront would: Medusa's workflow replaces the collection's other sessions (the shopper paid with USDT).
+  const { result } = await createPaymentSessionsWorkflow(container).run({ input: { payment_collection_id: collection.id, provider_id: providerId, data: {} } })
+  return result.id
 }
 
 async function collectionTotalCents(container: MedusaContainer, collectionId: string): Promise<number> {

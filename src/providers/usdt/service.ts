@@ -36,7 +36,7 @@ import { gatewayCall } from "./errors"
 import { findGatewayPayment } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
 import { readSessionData, recordedRefundCents, recordFlag, type UsdtSessionData } from "./session-data"
-import { collectionReader, sessionCheckout } from "./session-checkout"
+import { collectionReader, expireCheckoutRecord, sessionCheckout } from "./session-checkout"
 import { type OriginRule, readStorefrontUrls, type StorefrontUrls, storefrontOriginRules } from "./storefront-data"
 import { assessGatewayPayment, type PaymentAssessment } from "./status"
 
@@ -96,14 +96,14 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   }
 
   /** The session's checkout: reused, adopted or newly opened (see checkout-plan.ts). */
-  protected async checkoutFor(sessionId: string, amountCents: number, urls: StorefrontUrls, attempt: number): Promise<Record<string, unknown>> {
+  protected async checkoutFor(sessionId: string, amountCents: number, urls: StorefrontUrls, attempt: number, currentAttempt: number): Promise<Record<string, unknown>> {
     const deps = {
       client: () => this.client(),
       options: this.options_,
       ledger: usdtSettingsIn(this.container),
       collectionOf: collectionReader(this.container),
     }
-    return sessionCheckout(deps, { sessionId, amountCents, urls, attempt })
+    return sessionCheckout(deps, { sessionId, amountCents, urls, attempt, currentAttempt })
   }
 
   /**
@@ -115,7 +115,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const given = input.data ?? {}
     const urls = readStorefrontUrls(given, this.storefrontOrigins_, true)
     const sessionId = this.sessionIdOf(readSessionData(given), input.context)
-    const data = await this.checkoutFor(sessionId, centsOf(input.amount), urls, 0)
+    const data = await this.checkoutFor(sessionId, centsOf(input.amount), urls, 0, 0)
     return { id: sessionId, status: PaymentSessionStatus.PENDING, data }
   }
 
@@ -129,8 +129,8 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const given = input.data ?? {}
     const current = readSessionData(given)
     const urls = readStorefrontUrls(given, this.storefrontOrigins_, false)
-    const attempt = typeof given.checkout_attempt === "number" ? given.checkout_attempt + 1 : 1
-    const data = await this.checkoutFor(this.sessionIdOf(current, input.context), centsOf(input.amount), urls, attempt)
+    const currentAttempt = typeof given.checkout_attempt === "number" ? given.checkout_attempt : 0
+    const data = await this.checkoutFor(this.sessionIdOf(current, input.context), centsOf(input.amount), urls, currentAttempt + 1, currentAttempt)
     return { data, status: PaymentSessionStatus.PENDING }
   }
 
@@ -154,6 +154,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       expiresAt: current.expires_at,
       canceledAt: current.flags?.canceled?.at,
     })
+    if (assessment.status === PaymentSessionStatus.CANCELED) await expireCheckoutRecord(usdtSettingsIn(this.container), note)
     let data: Record<string, unknown> = { ...raw, session_id: sessionId }
     if (payment) {
       data = {

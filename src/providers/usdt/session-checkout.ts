@@ -46,6 +46,8 @@ export interface SessionCheckoutInput {
   urls: StorefrontUrls
   /** 0 for a session's first checkout, then 1, 2… for renewals (part of the Idempotency-Key). */
   attempt: number
+  /** The attempt the session data shows when no checkout is opened (kept, reused, adopted). */
+  currentAttempt: number
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString()
@@ -59,7 +61,7 @@ function dataOf(record: CheckoutRecordRow, input: SessionCheckoutInput, adopted:
     expires_at: iso(record.expires_at),
     opened_at: iso(record.opened_at),
     amount_cents: input.amountCents,
-    checkout_attempt: input.attempt,
+    checkout_attempt: input.currentAttempt,
     ...(record.success_url ? { success_url: record.success_url } : {}),
     ...(record.cancel_url ? { cancel_url: record.cancel_url } : {}),
     ...(adopted && record.gateway_payment_id ? { gateway_payment_id: Number(record.gateway_payment_id) } : {}),
@@ -155,5 +157,14 @@ export function collectionReader(cradle: Record<string, unknown>): (sessionId: s
     } catch {
       return null
     }
+  }
+}
+
+/** The gateway says the checkout of `note` expired (earlier than it said it would): never hand it out again. */
+export async function expireCheckoutRecord(ledger: UsdtSettingsModuleService | null, note: string, now: Date = new Date()): Promise<void> {
+  if (!ledger) return
+  const [opener] = await ledger.listCheckoutRecords({ note, opened: true }, { take: 1 })
+  if (opener && opener.state === "open" && new Date(opener.expires_at).getTime() > now.getTime()) {
+    await ledger.updateCheckoutRecords({ id: opener.id, expires_at: now })
   }
 }
