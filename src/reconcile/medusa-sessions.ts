@@ -5,6 +5,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { z } from "zod"
+import { usdtSettingsIn } from "../modules/usdt-settings/saved-credentials"
 import { centsOf } from "../providers/usdt/checkout"
 import { readSessionData } from "../providers/usdt/session-data"
 import { MEDUSA_SESSION_NOTE, type SessionFacts } from "./verdicts"
@@ -49,12 +50,25 @@ export async function sessionFactsByNote(container: MedusaContainer, notes: Iter
   const ids = [...new Set([...notes].map((note) => note?.trim() ?? "").filter((note) => MEDUSA_SESSION_NOTE.test(note)))]
   const facts = new Map<string, SessionFacts>()
   if (ids.length === 0) return facts
+  for (const row of await sessionRows(container, ids)) facts.set(row.id, factsOf(row))
+  // A note of a replaced session: the session that reused its checkout (checkout records) speaks for it.
+  const missing = ids.filter((id) => !facts.has(id))
+  const ledger = missing.length > 0 ? usdtSettingsIn(container) : null
+  if (!ledger) return facts
+  const reusing = await ledger.listCheckoutRecords({ note: missing, opened: false })
+  const noteOf = new Map(reusing.map((record) => [record.session_id, record.note]))
+  for (const row of await sessionRows(container, [...noteOf.keys()])) {
+    const note = noteOf.get(row.id)
+    const found = factsOf(row)
+    if (note && (!facts.has(note) || found.captured)) facts.set(note, found)
+  }
+  return facts
+}
+
+async function sessionRows(container: MedusaContainer, ids: string[]): Promise<SessionRow[]> {
+  if (ids.length === 0) return []
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "payment_session", fields: FIELDS, filters: { id: ids } })
   const rows: unknown[] = Array.isArray(data) ? data : []
-  for (const raw of rows) {
-    const row = sessionRow.parse(raw)
-    facts.set(row.id, factsOf(row))
-  }
-  return facts
+  return rows.map((raw) => sessionRow.parse(raw))
 }
