@@ -10,6 +10,10 @@
  *   USDT_BACKEND_URL            this backend's public URL; notify_url = <it>/hooks/usdt
  *   USDT_SUCCESS_URL / USDT_CANCEL_URL  optional storefront pages
  *   USDT_HTTP_*                 optional gateway HTTP tuning (see src/providers/usdt/options.ts)
+ *   USDT_STOREFRONT_ORIGINS     optional, comma-separated: where success_url/cancel_url may lead (default STORE_CORS)
+ *   USDT_MAX_CHECKOUTS_PER_CART_PER_HOUR  optional, default 10
+ *   USDT_ALLOW_INSECURE_GATEWAY_URL=true  lets the admin save a loopback http gateway URL (the sandbox)
+ *   USDT_DELIVERY_LOG_RETENTION_DAYS      optional, default 30
  */
 import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
 
@@ -66,6 +70,10 @@ const config = defineConfig({
               backendUrl,
               successUrl: process.env.USDT_SUCCESS_URL || undefined,
               cancelUrl: process.env.USDT_CANCEL_URL || undefined,
+              storefrontOrigins: process.env.USDT_STOREFRONT_ORIGINS ? process.env.USDT_STOREFRONT_ORIGINS.split(",") : undefined,
+              maxCheckoutsPerCartPerHour: optionalNumber("USDT_MAX_CHECKOUTS_PER_CART_PER_HOUR"),
+              allowInsecureGatewayUrl: process.env.USDT_ALLOW_INSECURE_GATEWAY_URL === "true",
+              deliveryLogRetentionDays: optionalNumber("USDT_DELIVERY_LOG_RETENTION_DAYS"),
               http: {
                 requestTimeoutMs: optionalNumber("USDT_HTTP_REQUEST_TIMEOUT_MS"),
                 maxRetries: optionalNumber("USDT_HTTP_MAX_RETRIES"),

@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     USDT_BACKEND_URL: storeUrl,
     USDT_SUCCESS_URL: `${storefrontUrl}/order.html`,
     USDT_CANCEL_URL: `${storefrontUrl}/`,
+    // The demo's gateway is the local sandbox on plain http: allow it (loopback only).
+    USDT_ALLOW_INSECURE_GATEWAY_URL: "true",
     USDT_ENCRYPTION_KEY: encryptionKey(),
   }
   const medusa = join(root, "node_modules", ".bin", "medusa")

@@ -1,5 +1,6 @@
 import { authenticate, defineMiddlewares } from "@medusajs/framework/http"
 import { usdtRefundLock } from "./admin/usdt/refund-middleware"
+import { usdtSessionGuard } from "./store/usdt-session-guard"
 
 export default defineMiddlewares({
   routes: [
@@ -14,6 +15,12 @@ export default defineMiddlewares({
       method: ["POST"],
       matcher: "/admin/payments/:id/refund",
       middlewares: [authenticate("user", ["session", "bearer", "api-key"]), usdtRefundLock],
+    },
+    {
+      // The storefront's session data and the per-cart checkout cap, before Medusa replaces the session.
+      method: ["POST"],
+      matcher: "/store/payment-collections/:id/payment-sessions",
+      middlewares: [usdtSessionGuard],
     },
   ],
 })

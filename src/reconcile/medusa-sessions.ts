@@ -7,6 +7,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { z } from "zod"
 import type { Cents } from "../gateway"
 import { refundLedgerIn } from "../modules/usdt-settings/refund-ledger"
+import { usdtSettingsIn } from "../modules/usdt-settings/saved-credentials"
 import { centsOf } from "../providers/usdt/checkout"
 import { readSessionData } from "../providers/usdt/session-data"
 import { MEDUSA_SESSION_NOTE, type SessionFacts } from "./verdicts"
@@ -51,28 +52,44 @@ export async function sessionFactsByNote(container: MedusaContainer, notes: Iter
   const ids = [...new Set([...notes].map((note) => note?.trim() ?? "").filter((note) => MEDUSA_SESSION_NOTE.test(note)))]
   const facts = new Map<string, SessionFacts>()
   if (ids.length === 0) return facts
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "payment_session", fields: FIELDS, filters: { id: ids } })
-  const rows: unknown[] = Array.isArray(data) ? data : []
-  const parsed = rows.map((raw) => sessionRow.parse(raw))
-  const excess = await excessRefundedByRecord(container, parsed)
-  for (const row of parsed) {
-    const recordId = readSessionData(row.data).gateway_payment_id
-    facts.set(row.id, { ...factsOf(row), excess_refunded_cents: recordId === undefined ? 0 : (excess.get(String(recordId)) ?? 0) })
+  const byNote = new Map<string, SessionRow>()
+  for (const row of await sessionRows(container, ids)) byNote.set(row.id, row)
+  // A note of a replaced session: the session that reused its checkout (checkout records) speaks for it.
+  const missing = ids.filter((id) => !byNote.has(id))
+  const ledger = missing.length > 0 ? usdtSettingsIn(container) : null
+  if (ledger) {
+    const reusing = await ledger.listCheckoutRecords({ note: missing, opened: false })
+    const noteOf = new Map(reusing.map((record) => [record.session_id, record.note]))
+    for (const row of await sessionRows(container, [...noteOf.keys()])) {
+      const note = noteOf.get(row.id)
+      const known = note === undefined ? undefined : byNote.get(note)
+      if (note && (!known || Boolean(row.payment?.captured_at))) byNote.set(note, row)
+    }
+  }
+  const recordOf = (row: SessionRow) => readSessionData(row.data).gateway_payment_id
+  const excess = await excessRefundedByRecord(container, [...byNote.values()].map(recordOf))
+  for (const [note, row] of byNote) {
+    const recordId = recordOf(row)
+    facts.set(note, { ...factsOf(row), excess_refunded_cents: recordId === undefined ? 0 : (excess.get(String(recordId)) ?? 0) })
   }
   return facts
 }
 
 /** Excess refunds made from the order's USDT panel, per gateway payment (one ledger read per page). */
-async function excessRefundedByRecord(container: MedusaContainer, rows: SessionRow[]): Promise<Map<string, Cents>> {
-  const ids = rows.flatMap((row) => {
-    const id = readSessionData(row.data).gateway_payment_id
-    return id === undefined ? [] : [String(id)]
-  })
+async function excessRefundedByRecord(container: MedusaContainer, recordIds: Array<number | undefined>): Promise<Map<string, Cents>> {
+  const ids = recordIds.flatMap((id) => (id === undefined ? [] : [String(id)]))
   const sums = new Map<string, Cents>()
   if (ids.length === 0) return sums
   for (const row of await refundLedgerIn(container).listRefunds(ids)) {
     if (row.kind === "excess" && row.status === "completed") sums.set(row.gateway_payment_id, (sums.get(row.gateway_payment_id) ?? 0) + row.amount_cents)
   }
   return sums
+}
+
+async function sessionRows(container: MedusaContainer, ids: string[]): Promise<SessionRow[]> {
+  if (ids.length === 0) return []
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment_session", fields: FIELDS, filters: { id: ids } })
+  const rows: unknown[] = Array.isArray(data) ? data : []
+  return rows.map((raw) => sessionRow.parse(raw))
 }

@@ -16,6 +16,8 @@ export const DISCREPANCY_KINDS = [
   "paid_after_abandon",
   /** Captured, but the cart could not become an order (Medusa refunds the payment). */
   "completion_failed",
+  /** Paid for a replaced session's checkout, and no order can be made with it: refund it from the settings page. */
+  "paid_no_order",
 ] as const
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number]
 

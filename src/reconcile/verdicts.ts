@@ -83,14 +83,8 @@ export function assessListedPayment(payment: Payment, facts: SessionFacts | null
     }
     // Fully refunded at the gateway: the money already went back, nothing is left to fix.
     if (payment.status === "refunded") return done("in_sync")
-    return done("reported", [
-      discrepancy(
-        payment,
-        "paid_after_abandon",
-        `paid ${usd(payment.total_amount_cents)} for payment session ${note}, which no longer exists (the cart changed or another payment method was chosen): refund the customer or make the order by hand`,
-        { payment_session_id: note }
-      ),
-    ])
+    // The session was replaced: the completion path finds its cart through the checkout records.
+    return { kind: "settle", facts: { id: note, provider_id: providerId, status: "deleted", captured: false, refunded_cents: 0, canceled: false } }
   }
   if (facts.provider_id !== providerId) {
     return done("reported", [discrepancy(payment, "unknown_note", `note names payment session ${facts.id} of another provider (${facts.provider_id})`, { payment_session_id: facts.id })])
@@ -136,6 +130,8 @@ export function verdictOfCompletion(payment: Payment, facts: SessionFacts, resul
       return reported("paid_after_abandon", detail)
     case "cart_completion_failed":
       return reported("completion_failed", detail)
+    case "paid_no_order":
+      return reported("paid_no_order", detail)
     case "wrong_currency":
       return reported("amount_mismatch", detail)
     case "not_paid":

@@ -23,6 +23,7 @@ import { resolveGatewayCredentials } from "../providers/usdt/credentials"
 import { USDT_ERROR_CODES } from "../providers/usdt/errors"
 import { usdtRegistration } from "../providers/usdt/registration"
 import { readSessionData } from "../providers/usdt/session-data"
+import { recordCheckoutOutcome, resolveReplacedSession } from "./usdt-late-payment"
 import { findCartOfCollection, findOrderOfCart, findPaymentSession } from "./usdt-payment-records"
 import type { UsdtPaymentNotice } from "./usdt-payment-notice"
 
@@ -44,6 +45,8 @@ export type UsdtCompletionOutcome =
   | "session_not_found"
   /** The cart became an order without this session's payment: the money needs a manual refund. */
   | "cart_already_ordered"
+  /** Paid for a replaced session's checkout that cannot make an order (cart ordered otherwise, amount short): listed with a refund button. */
+  | "paid_no_order"
   /** Completing the cart failed for good (e.g. out of stock); Medusa refunds the captured payment. */
   | "cart_completion_failed"
 
@@ -160,16 +163,13 @@ export async function completeUsdtPayment(container: MedusaContainer, input: Com
   const note = notice.note?.trim()
   if (!note) return finish({ ...base, outcome: "unknown_note", detail: "the payment carries no note" })
 
-  const session = await findPaymentSession(container, note)
+  let session = await findPaymentSession(container, note)
   if (!session) {
-    return MEDUSA_SESSION_ID.test(note)
-      ? finish({
-          ...base,
-          outcome: "session_not_found",
-          payment_session_id: note,
-          detail: "paid for a checkout this store opened, but its payment session was since deleted (the cart changed or another payment method was chosen); needs a manual refund or order",
-        })
-      : finish({ ...base, outcome: "unknown_note", detail: `note ${JSON.stringify(note)} names no payment session` })
+    if (!MEDUSA_SESSION_ID.test(note)) return finish({ ...base, outcome: "unknown_note", detail: `note ${JSON.stringify(note)} names no payment session` })
+    // The session was replaced: the checkout records know its cart (usdt-late-payment.ts).
+    const late = await resolveReplacedSession(container, note, notice, providerId)
+    if (!("session" in late)) return finish({ ...base, payment_session_id: note, ...late })
+    session = late.session
   }
   const ids = { ...base, payment_session_id: session.id }
   if (session.provider_id !== providerId) {
@@ -179,15 +179,22 @@ export async function completeUsdtPayment(container: MedusaContainer, input: Com
   if (!cartId) return finish({ ...ids, outcome: "unknown_note", detail: "the session's payment collection belongs to no cart" })
   const withCart = { ...ids, cart_id: cartId }
 
+  const sessionId = session.id
   try {
-    return await container.resolve(Modules.LOCKING).execute(
+    const result = await container.resolve(Modules.LOCKING).execute(
       usdtCompletionLockKey(cartId),
-      () => settle(container, { ...withCart, sessionId: session.id, finish }),
+      () => settle(container, { ...withCart, sessionId, finish }),
       { timeout: COMPLETION_LOCK_TIMEOUT_SECONDS }
     )
+    if (result.outcome === "completed" || result.outcome === "already_completed") {
+      await recordCheckoutOutcome(container, note, notice, { kind: "completed", cart_id: cartId, order_id: result.order_id })
+    } else if (result.outcome === "cart_already_ordered" || result.outcome === "underpaid") {
+      await recordCheckoutOutcome(container, note, notice, { kind: "paid_no_order", detail: result.detail, cart_id: cartId, order_id: result.order_id })
+    }
+    return result
   } catch (error) {
     if (error instanceof UsdtCompletionRetryableError) throw error
-    throw new UsdtCompletionRetryableError(`Completing USDT session ${session.id} failed: ${messageOf(error)}`, { cause: error })
+    throw new UsdtCompletionRetryableError(`Completing USDT session ${sessionId} failed: ${messageOf(error)}`, { cause: error })
   }
 }
 

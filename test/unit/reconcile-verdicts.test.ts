@@ -31,7 +31,6 @@ describe("assessListedPayment", () => {
   it.each<[string, Record<string, unknown>, Partial<SessionFacts> | null, string[]]>([
     ["no note", { note: null }, null, ["unknown_note"]],
     ["a note that is no session id", { note: "order-77" }, null, ["unknown_note"]],
-    ["a deleted session", {}, null, ["paid_after_abandon"]],
     ["another provider's session", {}, { provider_id: "pp_system_default" }, ["unknown_note"]],
     ["refunded in full before the store saw it", { status: "refunded", refunded_amount: "15.50" }, {}, ["refund_not_in_medusa"]],
     ["already assessed as underpaid", { total_amount: "10.00" }, { status: "requires_more" }, ["amount_mismatch"]],
@@ -54,6 +53,10 @@ describe("assessListedPayment", () => {
         expect(discrepancy.message.length).toBeGreaterThan(10)
       }
     }
+  })
+
+  it("a deleted session's payment goes to the completion path (its checkout record may name the cart)", () => {
+    expect(assessListedPayment(payment(), null, PROVIDER)).toMatchObject({ kind: "settle", facts: { id: "payses_01ABC", captured: false, canceled: false } })
   })
 
   it("a deleted session whose payment was refunded in full needs nothing", () => {
@@ -91,6 +94,7 @@ describe("verdictOfCompletion", () => {
     ["session_not_found", "reported", ["paid_after_abandon"]],
     ["cart_already_ordered", "reported", ["paid_after_abandon"]],
     ["cart_completion_failed", "reported", ["completion_failed"]],
+    ["paid_no_order", "reported", ["paid_no_order"]],
     ["wrong_currency", "reported", ["amount_mismatch"]],
     ["not_paid", "failed", []],
     ["foreign_merchant", "failed", []],

@@ -6,6 +6,7 @@ import type { ConnectionCheck } from "../../api/admin/usdt/connection-check"
 import type { DeliveryView } from "../../api/admin/usdt/delivery-view"
 import type { CredentialsSource } from "../../api/admin/usdt/effective-credentials"
 import type { OrderGatewayPayment } from "../../api/admin/usdt/order-payment"
+import type { PaidNoOrderView } from "../../api/admin/usdt/paid-no-order"
 import type { WebhookSelfTest } from "../../api/admin/usdt/webhook-self-test"
 import type { MaskedSettings, SaveSettingsInput } from "../../modules/usdt-settings/types"
 
@@ -26,6 +27,7 @@ export type WebhookTestAnswer = Json<WebhookSelfTest>
 export type OrderPaymentAnswer = Json<{ payments: OrderGatewayPayment[] }>
 export type RefundExcessAnswer = Json<{ refund: { id: string; status: string; refund_id: string | null }; payments: OrderGatewayPayment[] }>
 export type SettleRefundsAnswer = Json<{ recorded: number; refunded_outside_store: string | null; payments: OrderGatewayPayment[] }>
+export type PaidNoOrderAnswer = Json<{ payments: PaidNoOrderView[] }>
 export type { SaveSettingsInput }
 
 export class AdminApiError extends Error {
@@ -87,6 +89,8 @@ export const usdtAdminApi = {
   listDeliveries: (limit: number, offset: number) =>
     call<DeliveriesAnswer>(`/admin/usdt/deliveries?limit=${limit}&offset=${offset}`, "GET"),
   replayDelivery: (id: string) => call<ReplayAnswer>(`/admin/usdt/deliveries/${encodeURIComponent(id)}/replay`, "POST", {}),
+  listPaidNoOrder: () => call<PaidNoOrderAnswer>("/admin/usdt/paid-no-order", "GET"),
+  refundPaidNoOrder: (id: string) => call<{ payment: PaidNoOrderView }>(`/admin/usdt/paid-no-order/${encodeURIComponent(id)}/refund`, "POST", {}),
   orderPayment: (orderId: string) => call<OrderPaymentAnswer>(`/admin/usdt/orders/${encodeURIComponent(orderId)}/payment`, "GET"),
   refundExcess: (orderId: string) => call<RefundExcessAnswer>(`/admin/usdt/orders/${encodeURIComponent(orderId)}/refund-excess`, "POST", {}),
   settleRefunds: (orderId: string, recordOutsideRefunds: boolean) =>

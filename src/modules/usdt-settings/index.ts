@@ -9,5 +9,5 @@ export default Module(USDT_SETTINGS_MODULE, {
 export { UsdtSettingsModuleService }
 export * from "./types"
 export { ENCRYPTION_KEY_ENV, EncryptionKeyError, SecretDecryptionError } from "./crypto"
-export { readSavedCredentials, settingsModuleIn, type SettingsSource, USDT_SETTINGS_MODULE } from "./saved-credentials"
+export { readSavedCredentials, settingsModuleIn, type SettingsSource, USDT_SETTINGS_MODULE, usdtSettingsIn } from "./saved-credentials"
 export * from "./refund-ledger"

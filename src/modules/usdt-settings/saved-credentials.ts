@@ -5,6 +5,7 @@
  * Null when the module is not registered there or nothing usable is saved, so the caller falls
  * back to its own options; an error when secrets are saved but cannot be decrypted.
  */
+import type UsdtSettingsModuleService from "./service"
 import type { GatewayCredentials } from "./types"
 
 export const USDT_SETTINGS_MODULE = "usdt_settings"
@@ -50,4 +51,14 @@ function settingsServiceIn(source: SettingsSource): CredentialsReader | null {
 export async function readSavedCredentials(source: SettingsSource): Promise<GatewayCredentials | null> {
   const service = settingsServiceIn(source)
   return service ? service.retrieveCredentials() : null
+}
+
+function isSettingsService(value: unknown): value is UsdtSettingsModuleService {
+  return isCredentialsReader(value) && typeof Reflect.get(value, "listCheckoutRecords") === "function"
+}
+
+/** The settings module's service as `source` sees it, or null when it is not registered there. */
+export function usdtSettingsIn(source: SettingsSource): UsdtSettingsModuleService | null {
+  const service = settingsServiceIn(source)
+  return isSettingsService(service) ? service : null
 }

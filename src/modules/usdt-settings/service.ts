@@ -18,7 +18,7 @@ import {
 } from "./crypto"
 import { bodyText, readDeliveryFields } from "./delivery-fields"
 import { maskSecret } from "./masking"
-import { GatewaySetting, ReconciliationRun, RefundLedgerRow, WebhookDelivery } from "./models"
+import { CheckoutRecord, GatewaySetting, ReconciliationRun, RefundLedgerRow, WebhookDelivery } from "./models"
 import { assertRefundable, type RefundLedgerRecord, type ReserveRefundInput, type SettleRefundInput } from "./refund-ledger"
 import type {
   GatewayCredentials,
@@ -37,8 +37,13 @@ import type {
 /** The id of the single settings row. */
 export const SETTINGS_ROW_ID = "default"
 
-/** An unverified body is kept only up to this size (a verified one is kept whole, for replay). */
-const MAX_UNVERIFIED_BODY = 16 * 1024
+/** An unverified body is kept only up to this many bytes (a verified one is kept whole, for replay). */
+const MAX_UNVERIFIED_BODY_BYTES = 1024
+/** Rejected (unverified) deliveries logged one by one per minute; past that, one counted summary row. */
+export const MAX_REJECTED_PER_MINUTE = 60
+const MINUTE_MS = 60_000
+/** The reason of a summary row that stands for rejected deliveries not logged one by one. */
+export const RATE_LIMITED_REASON = "rate_limited"
 const DEFAULT_PAGE = 20
 const MAX_PAGE = 100
 
@@ -69,6 +74,8 @@ class UsdtSettingsModuleService extends MedusaService({
   WebhookDeliveryEntry: WebhookDelivery,
   ReconciliationRunEntry: ReconciliationRun,
   RefundLedgerEntry: RefundLedgerRow,
+  // Session → cart records of the checkouts the provider opened (listCheckoutRecords…).
+  CheckoutRecord,
 }) {
   /** The settings row, or null before the first save. */
   protected async settingsRow_(): Promise<SettingsRow | null> {
@@ -184,15 +191,58 @@ class UsdtSettingsModuleService extends MedusaService({
    * are never taken, as they carry the API key.
    */
   async recordWebhookDelivery(input: RecordWebhookDeliveryInput): Promise<WebhookDeliveryRecord> {
+    if (!input.verified) return this.recordRejected_(input)
     const body = bodyText(input.raw_body)
     return this.createWebhookDeliveryEntries({
       ...readDeliveryFields(body),
       received_at: input.received_at ?? new Date(),
-      verified: input.verified,
+      verified: true,
       reason: input.reason ?? null,
       outcome: input.outcome ?? null,
-      raw_body: input.verified ? body : body.slice(0, MAX_UNVERIFIED_BODY),
+      raw_body: body,
     })
+  }
+
+  /** Rejected deliveries, one at a time in this process, so that the minute's count and its summary row hold. */
+  private rejectedQueue_: Promise<unknown> = Promise.resolve()
+
+  /**
+   * A rejected delivery is anyone's write: at most 1 KB of its body is kept, and past
+   * MAX_REJECTED_PER_MINUTE in the last minute they are counted on one summary row instead.
+   */
+  protected recordRejected_(input: RecordWebhookDeliveryInput): Promise<WebhookDeliveryRecord> {
+    const run = this.rejectedQueue_.then(async () => {
+      const now = input.received_at ?? new Date()
+      const since = new Date(now.getTime() - MINUTE_MS)
+      const recent = await this.listWebhookDeliveryEntries({ verified: false, received_at: { $gt: since } }, { select: ["id", "reason", "suppressed"], take: MAX_REJECTED_PER_MINUTE + 10 })
+      const summary = recent.find((row) => row.reason === RATE_LIMITED_REASON)
+      if (summary) return this.updateWebhookDeliveryEntries({ id: summary.id, suppressed: (summary.suppressed ?? 0) + 1 })
+      if (recent.length >= MAX_REJECTED_PER_MINUTE) {
+        return this.createWebhookDeliveryEntries({
+          received_at: now,
+          verified: false,
+          reason: RATE_LIMITED_REASON,
+          outcome: "suppressed",
+          raw_body: "",
+          suppressed: 1,
+        })
+      }
+      const body = Buffer.from(bodyText(input.raw_body), "utf8").subarray(0, MAX_UNVERIFIED_BODY_BYTES).toString("utf8")
+      return this.createWebhookDeliveryEntries({ ...readDeliveryFields(body), received_at: now, verified: false, reason: input.reason ?? null, outcome: input.outcome ?? null, raw_body: body })
+    })
+    this.rejectedQueue_ = run.catch(() => undefined)
+    return run
+  }
+
+  /** Deletes delivery log rows received before `before`, in batches; answers how many went. */
+  async pruneWebhookDeliveries(before: Date): Promise<number> {
+    let deleted = 0
+    for (;;) {
+      const old = await this.listWebhookDeliveryEntries({ received_at: { $lt: before } }, { select: ["id"], take: 1000 })
+      if (old.length === 0) return deleted
+      await this.deleteWebhookDeliveryEntries(old.map((row) => row.id))
+      deleted += old.length
+    }
   }
 
   /** The delivery log, newest first (limit 1–100, default 20). */

@@ -36,7 +36,8 @@ export interface GatewayCredentials {
  */
 export async function resolveGatewayCredentials(options: UsdtProviderOptions, source: SettingsSource): Promise<GatewayCredentials> {
   const saved = await readSavedCredentials(source)
-  if (saved) return saved
+  // A row saved before the admin required a webhook secret may lack one: the options' secrets verify then.
+  if (saved) return saved.webhookSecrets.length > 0 ? saved : { ...saved, webhookSecrets: webhookSecretsOf(options) }
   if (options.merchantId === undefined || options.apiKey === undefined) throw new GatewayNotConnectedError()
   return {
     baseUrl: gatewayBaseUrl(options),

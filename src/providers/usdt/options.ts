@@ -44,6 +44,21 @@ export const usdtOptionsSchema = z.object({
   successUrl: httpUrl("for the storefront's order-confirmation page").optional(),
   /** Where the storefront's "back to the store" link should lead (returned in session data as `cancel_url`). */
   cancelUrl: httpUrl("for the storefront's checkout page").optional(),
+  /**
+   * Origins the storefront's `success_url` / `cancel_url` may point at (exact origins, or
+   * `/regex/` strings as in Medusa's CORS settings). Default: the store's CORS origins
+   * (`projectConfig.http.storeCors`) plus the origins of `successUrl` and `cancelUrl`.
+   */
+  storefrontOrigins: z.array(z.string().trim().min(1)).optional(),
+  /** Gateway checkouts one cart may open in an hour; past that the storefront gets a 429. Default 10. */
+  maxCheckoutsPerCartPerHour: z.number().int().positive().max(1000).optional(),
+  /**
+   * Allows a plain-http `baseUrl` saved in the admin when it is a loopback address (the local
+   * sandbox gateway of the demo and the tests). Off by default: the gateway must be https.
+   */
+  allowInsecureGatewayUrl: z.boolean().optional(),
+  /** Days the webhook delivery log keeps a row; the scheduled job prunes older ones. Default 30. */
+  deliveryLogRetentionDays: z.number().int().positive().max(3650).optional(),
   /** Gateway HTTP tuning; the defaults suit production. Tests shorten them. */
   http: z
     .object({
@@ -114,6 +129,9 @@ export function webhookSecretsOf(options: Pick<UsdtProviderOptions, "webhookSecr
 
 /** The path of this plugin's webhook route, and the notify_url every checkout carries. */
 export const USDT_WEBHOOK_PATH = "/hooks/usdt"
+
+export const DEFAULT_MAX_CHECKOUTS_PER_CART_PER_HOUR = 10
+export const DEFAULT_DELIVERY_LOG_RETENTION_DAYS = 30
 
 export function notifyUrlOf(options: Pick<UsdtProviderOptions, "backendUrl">): string {
   return `${options.backendUrl.replace(/\/+$/, "")}${USDT_WEBHOOK_PATH}`

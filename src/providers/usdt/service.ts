@@ -29,7 +29,8 @@ import type {
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { formatCents, type GatewayClient, toCents } from "../../gateway"
-import { assertUsd, centsOf, openCheckout } from "./checkout"
+import { usdtSettingsIn } from "../../modules/usdt-settings/saved-credentials"
+import { assertUsd, centsOf } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
 import { findGatewayPayment } from "./lookup"
@@ -37,9 +38,23 @@ import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
 import { refundLedgerIn } from "../../modules/usdt-settings/refund-ledger"
 import { refundThroughGateway } from "./refund"
 import { readSessionData, recordFlag, type UsdtSessionData } from "./session-data"
+import { collectionReader, expireCheckoutRecord, sessionCheckout } from "./session-checkout"
+import { type OriginRule, readStorefrontUrls, type StorefrontUrls, storefrontOriginRules } from "./storefront-data"
 import { assessGatewayPayment, type PaymentAssessment } from "./status"
 
 type UsdtLogger = Pick<Logger, "info" | "warn" | "error">
+
+/** The store's CORS origins (`projectConfig.http.storeCors`) from a module cradle, if it has the config. */
+function storeCorsOf(cradle: Record<string, unknown>): string | undefined {
+  try {
+    const config: unknown = cradle.configModule
+    const http = typeof config === "object" && config !== null ? Reflect.get(Reflect.get(config, "projectConfig") ?? {}, "http") : undefined
+    const cors = typeof http === "object" && http !== null ? Reflect.get(http, "storeCors") : undefined
+    return typeof cors === "string" ? cors : undefined
+  } catch {
+    return undefined
+  }
+}
 
 function isLogger(value: unknown): value is UsdtLogger {
   return typeof value === "object" && value !== null && "warn" in value && typeof value.warn === "function"
@@ -54,6 +69,8 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
 
   protected readonly options_: UsdtProviderOptions
   protected readonly logger_: UsdtLogger
+  /** Where the storefront's success_url / cancel_url may lead. */
+  protected readonly storefrontOrigins_: OriginRule[]
 
   constructor(cradle: Record<string, unknown>, options: UsdtProviderOptions) {
     super(cradle, options)
@@ -65,6 +82,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       logger = undefined
     }
     this.logger_ = isLogger(logger) ? logger : console
+    this.storefrontOrigins_ = storefrontOriginRules(this.options_, storeCorsOf(cradle))
   }
 
   protected async client(): Promise<GatewayClient> {
@@ -77,41 +95,43 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     return id
   }
 
+  /** The session's checkout: reused, adopted or newly opened (see checkout-plan.ts). */
+  protected async checkoutFor(sessionId: string, amountCents: number, urls: StorefrontUrls, attempt: number, currentAttempt: number): Promise<Record<string, unknown>> {
+    const deps = {
+      client: () => this.client(),
+      options: this.options_,
+      ledger: usdtSettingsIn(this.container),
+      collectionOf: collectionReader(this.container),
+    }
+    return sessionCheckout(deps, { sessionId, amountCents, urls, attempt, currentAttempt })
+  }
+
+  /**
+   * A new session. The storefront may send only `success_url` and `cancel_url`, each on a
+   * storefront origin; any other field is refused (400): session data is the provider's.
+   */
   async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     assertUsd(input.currency_code)
     const given = input.data ?? {}
+    const urls = readStorefrontUrls(given, this.storefrontOrigins_, true)
     const sessionId = this.sessionIdOf(readSessionData(given), input.context)
-    const data = await openCheckout(await this.client(), this.options_, {
-      sessionId,
-      amountCents: centsOf(input.amount),
-      attempt: 0,
-      storefrontSuccessUrl: given.success_url,
-      storefrontCancelUrl: given.cancel_url,
-    })
+    const data = await this.checkoutFor(sessionId, centsOf(input.amount), urls, 0, 0)
     return { id: sessionId, status: PaymentSessionStatus.PENDING, data }
   }
 
+  /**
+   * An update hands back the whole data: only its `session_id` and the storefront URLs are
+   * read; the checkout comes from the session's checkout record (kept while open at the same
+   * amount, else reused, adopted or renewed), never from the fields given.
+   */
   async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
     assertUsd(input.currency_code)
     const given = input.data ?? {}
     const current = readSessionData(given)
-    const amountCents = centsOf(input.amount)
-    const expiresAt = current.expires_at ? Date.parse(current.expires_at) : Number.NaN
-    const stillOpen = !Number.isNaN(expiresAt) && expiresAt > Date.now()
-    if (current.checkout_url && current.amount_cents === amountCents && stillOpen) {
-      return { data: given }
-    }
-    const attempt = typeof given.checkout_attempt === "number" ? given.checkout_attempt + 1 : 1
-    const opened = await openCheckout(await this.client(), this.options_, {
-      sessionId: this.sessionIdOf(current, input.context),
-      amountCents,
-      attempt,
-      storefrontSuccessUrl: given.success_url,
-      storefrontCancelUrl: given.cancel_url,
-    })
-    const { canceled: _superseded, ...flags } = current.flags ?? {}
-    const kept = { ...(Object.keys(flags).length ? { flags } : {}), ...(current.needs_review ? { needs_review: true } : {}) }
-    return { data: { ...given, ...opened, ...kept, gateway_payment_id: undefined, gateway_status: undefined, paid_amount: undefined }, status: PaymentSessionStatus.PENDING }
+    const urls = readStorefrontUrls(given, this.storefrontOrigins_, false)
+    const currentAttempt = typeof given.checkout_attempt === "number" ? given.checkout_attempt : 0
+    const data = await this.checkoutFor(this.sessionIdOf(current, input.context), centsOf(input.amount), urls, currentAttempt + 1, currentAttempt)
+    return { data, status: PaymentSessionStatus.PENDING }
   }
 
   /** Asks the gateway about the session's checkout and folds the answer and its flags into the data. */
@@ -123,7 +143,9 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const current = readSessionData(raw)
     const sessionId = this.sessionIdOf(current, context)
     const client = await this.client()
-    const payment = await gatewayCall("check the USDT payment", () => findGatewayPayment(client, sessionId, current))
+    // A session that reuses (or adopted) another session's checkout finds it by that session's note.
+    const note = current.checkout_note ?? sessionId
+    const payment = await gatewayCall("check the USDT payment", () => findGatewayPayment(client, note, current))
     if (current.amount_cents === undefined) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, `USDT payment session ${sessionId} does not record the amount it asked for`)
     }
@@ -132,6 +154,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       expiresAt: current.expires_at,
       canceledAt: current.flags?.canceled?.at,
     })
+    if (assessment.status === PaymentSessionStatus.CANCELED) await expireCheckoutRecord(usdtSettingsIn(this.container), note)
     let data: Record<string, unknown> = { ...raw, session_id: sessionId }
     if (payment) {
       data = {
@@ -219,8 +242,8 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
     const data = recordFlag(input.data ?? {}, { kind: "canceled", reason: "session_deleted" })
     this.logger_.info(
-      `USDT payment session ${String(data.session_id ?? "?")} deleted in Medusa; its gateway checkout stays open until it expires ` +
-        "and a payment made on it will be reported by the webhook as session_not_found"
+      `USDT payment session ${String(data.session_id ?? "?")} deleted in Medusa; its gateway checkout stays open until it expires: ` +
+        "a payment made on it completes the cart if still open, else is listed as paid, no order"
     )
     return { data }
   }

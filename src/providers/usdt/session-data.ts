@@ -20,6 +20,8 @@ export type RefundEntry = z.infer<typeof refundEntrySchema>
 export const sessionDataSchema = z.looseObject({
   session_id: z.string().optional(),
   checkout_url: z.string().optional(),
+  /** The gateway note of the checkout: the session that opened it (this one, or one it reused). */
+  checkout_note: z.string().optional(),
   expires_at: z.string().optional(),
   opened_at: z.string().optional(),
   amount_cents: z.number().int().nonnegative().optional(),

@@ -36,14 +36,14 @@ medusaIntegrationTestRunner({
     })
 
     it("opens a checkout whose note is the session id and whose session data holds no secret", async () => {
-      const checkout = await shop.usdtCheckout(undefined, { success_url: "https://shop.example.com/thanks" })
+      const checkout = await shop.usdtCheckout(undefined, { success_url: "http://localhost:8000/thanks" })
       expect(checkout.session.status).toBe("pending")
       expect(checkout.session.data).toMatchObject({
         session_id: checkout.session.id,
         amount_cents: 1550,
         checkout_url: expect.stringContaining(`${harness.sandbox.url}/checkout?cs=`),
         expires_at: expect.any(String),
-        success_url: "https://shop.example.com/thanks",
+        success_url: "http://localhost:8000/thanks",
       })
       const serialized = JSON.stringify(checkout.session.data)
       expect(serialized).not.toContain(STORE_MERCHANT.apiKey)
@@ -55,7 +55,7 @@ medusaIntegrationTestRunner({
         amount: "15.50",
         note: checkout.session.id,
         notify_url: `${harness.medusaUrl}/hooks/usdt`,
-        success_url: "https://shop.example.com/thanks",
+        success_url: "http://localhost:8000/thanks",
       })
       expect(await harness.sandbox.payments()).toHaveLength(1)
     })

@@ -4,6 +4,7 @@
  * or a log line, the provider reading saved settings at call time, and "test connection" for
  * every failure an admin can meet. Webhooks and the delivery log: usdt-settings-webhooks.test.ts.
  */
+import { createServer } from "node:http"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
@@ -22,7 +23,7 @@ import {
   WEBHOOK_SECRET,
 } from "./usdt-settings.helpers"
 
-jest.setTimeout(60_000)
+jest.setTimeout(120_000)
 
 const harness = useUsdtHarness()
 const logs = captureLogs()
@@ -81,6 +82,33 @@ medusaIntegrationTestRunner({
         expect(answer.data.errors).toEqual({ merchant_id: [expect.stringMatching(/required/)], api_key: [expect.stringMatching(/required/)] })
       })
 
+      it("refuses a save that would leave the store without a webhook secret (saved settings replace the options whole)", async () => {
+        const first = await save({ merchant_id: String(STORE_MERCHANT.id), api_key: API_KEY })
+        expect(first.status).toBe(400)
+        expect(first.data.errors).toEqual({ webhook_secret: [expect.stringMatching(/required/)] })
+        await saveGood()
+        const cleared = await save({ webhook_secret: null })
+        expect(cleared.status).toBe(400)
+        expect(cleared.data.errors).toEqual({ webhook_secret: [expect.stringMatching(/required/)] })
+        await expect(settingsService(container()).retrieveCredentials()).resolves.toMatchObject({ webhookSecrets: [WEBHOOK_SECRET] })
+      })
+
+      it.each([
+        ["plain http", "http://gateway.example.com"],
+        ["a private address", "https://10.0.0.5"],
+        ["a private address with a port", "https://192.168.1.20:8443"],
+        ["the cloud metadata address", "http://169.254.169.254"],
+        ["a link-local address", "https://169.254.10.1"],
+        ["an IPv6 unique-local address", "https://[fd00::1]"],
+        ["a metadata name", "https://metadata.google.internal"],
+      ])("refuses %s as the gateway base URL", async (_, baseUrl) => {
+        const answer = await save({ merchant_id: String(STORE_MERCHANT.id), api_key: API_KEY, webhook_secret: WEBHOOK_SECRET, base_url: baseUrl })
+        expect(answer.status).toBe(400)
+        expect(Object.keys(answer.data.errors)).toEqual(["base_url"])
+        const { rows } = await dbConnection.raw("select * from usdt_gateway_setting")
+        expect(rows).toHaveLength(0)
+      })
+
       it("stores secrets encrypted, answers them masked, and decrypts them for the provider", async () => {
         const saved = await saveGood({ previous_webhook_secret: PREVIOUS_SECRET })
         expect(saved.data.settings).toMatchObject({
@@ -137,7 +165,7 @@ medusaIntegrationTestRunner({
         const key = process.env.USDT_ENCRYPTION_KEY
         delete process.env.USDT_ENCRYPTION_KEY
         try {
-          const answer = await save({ merchant_id: String(STORE_MERCHANT.id), api_key: API_KEY })
+          const answer = await save({ merchant_id: String(STORE_MERCHANT.id), api_key: API_KEY, webhook_secret: WEBHOOK_SECRET })
           expect(answer.status).toBe(400)
           expect(answer.data.message).toMatch(/USDT_ENCRYPTION_KEY is not set.*openssl rand -hex 32/)
           const read = await client.get("/admin/usdt/settings", { headers: admin.headers() })
@@ -201,6 +229,32 @@ medusaIntegrationTestRunner({
           expect(answer.data).toMatchObject({ ok: false, code: "merchant_inactive" })
         } finally {
           await sandbox.stop()
+        }
+      })
+
+      it("quotes only the gateway's JSON error message, never a foreign body", async () => {
+        const answers: Record<string, { status: number; type: string; body: string }> = {
+          "/html": { status: 500, type: "text/html", body: "<html><title>Jenkins</title>internal build secrets</html>" },
+          "/json": { status: 503, type: "application/json", body: JSON.stringify({ message: "Scheduled maintenance until 02:00 UTC" }) },
+        }
+        const server = createServer((req, res) => {
+          const answer = answers[(req.url ?? "").startsWith("/json") ? "/json" : "/html"]
+          res.writeHead(answer.status, { "content-type": answer.type }).end(answer.body)
+        })
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+        const address = server.address()
+        const port = typeof address === "object" && address ? address.port : 0
+        try {
+          await saveGood({ base_url: `http://127.0.0.1:${port}` })
+          const html = await client.post("/admin/usdt/settings/test-connection", {}, { headers: admin.headers() })
+          expect(html.data).toMatchObject({ ok: false, code: "gateway_error" })
+          expect(html.data.message).not.toMatch(/Jenkins|internal build/)
+          expect(html.data.message).toMatch(/without a JSON error message/)
+          answers["/html"] = answers["/json"]
+          const json = await client.post("/admin/usdt/settings/test-connection", {}, { headers: admin.headers() })
+          expect(json.data).toMatchObject({ ok: false, code: "gateway_error", message: expect.stringContaining("Scheduled maintenance until 02:00 UTC") })
+        } finally {
+          await new Promise((resolve) => server.close(resolve))
         }
       })
 

@@ -3,6 +3,8 @@
  * balance and the latency, or as exactly what is wrong. The gateway answers every credential
  * problem with the same 401, so after a 401 a second request with the key alone (no merchant
  * id, which the gateway accepts) tells a bad key from a merchant id that is not the key's owner.
+ * The base URL is checked first (gateway-url.ts): no request goes to a private address, and an
+ * answer is quoted only through the `message` of a JSON error body, never as received.
  */
 import { request } from "undici"
 import {
@@ -18,6 +20,7 @@ import {
   redact,
 } from "../../../gateway"
 import type { GatewayCredentials } from "../../../modules/usdt-settings"
+import { checkGatewayUrl } from "./gateway-url"
 
 export type ConnectionProblem =
   | "not_configured"
@@ -63,7 +66,7 @@ async function probeKey(credentials: GatewayCredentials): Promise<KeyProbe> {
     try {
       const json: unknown = JSON.parse(text)
       const message = json !== null && typeof json === "object" ? Reflect.get(json, "message") : undefined
-      said = typeof message === "string" ? message : ""
+      said = typeof message === "string" ? message.slice(0, 200) : ""
     } catch {
       said = ""
     }
@@ -96,6 +99,13 @@ async function explainRefusal(credentials: GatewayCredentials): Promise<{ code: 
   }
 }
 
+/** The `message` (or `error`) of a JSON error body, at most 200 characters; nothing for any other body. */
+function gatewaySaid(raw: unknown): string {
+  if (typeof raw !== "object" || raw === null) return ""
+  const said = Reflect.get(raw, "message") ?? Reflect.get(raw, "error")
+  return typeof said === "string" ? said.slice(0, 200) : ""
+}
+
 function describeFailure(error: unknown, credentials: GatewayCredentials): { code: ConnectionProblem; message: string } {
   const origin = credentials.baseUrl
   if (error instanceof GatewayConfigError) return { code: "invalid_settings", message: error.message }
@@ -107,14 +117,22 @@ function describeFailure(error: unknown, credentials: GatewayCredentials): { cod
     return { code: "rate_limited", message: `The gateway is rate limiting this merchant; try again in ${Math.ceil(error.retryAfterMs / 1000)}s.` }
   }
   if (error instanceof GatewayContractError) {
-    return { code: "unexpected_answer", message: `${origin} answered, but not as the gateway does: ${error.message}. Check the base URL.` }
+    return { code: "unexpected_answer", message: `${origin} answered (${error.status ?? "?"}), but not as the gateway does. Check the base URL.` }
   }
-  if (error instanceof GatewayError) return { code: "gateway_error", message: error.message }
+  if (error instanceof GatewayError) {
+    const said = gatewaySaid(error.raw)
+    const what = said ? `: ${said}` : " without a JSON error message (is the base URL the gateway?)"
+    return { code: "gateway_error", message: `The gateway at ${origin} answered ${error.status ?? "with an error"}${what}` }
+  }
   throw error
 }
 
 /** Calls GET /balance with the credentials and reports what happened. Never throws for gateway trouble. */
-export async function checkConnection(credentials: GatewayCredentials | null, now: () => number = Date.now): Promise<ConnectionCheck> {
+export async function checkConnection(
+  credentials: GatewayCredentials | null,
+  options: { allowInsecure?: boolean; now?: () => number } = {}
+): Promise<ConnectionCheck> {
+  const now = options.now ?? Date.now
   if (!credentials) {
     return {
       ok: false,
@@ -126,6 +144,8 @@ export async function checkConnection(credentials: GatewayCredentials | null, no
     }
   }
   const where = { merchant_id: credentials.merchantId, base_url: credentials.baseUrl }
+  const urlProblem = await checkGatewayUrl(credentials.baseUrl, options.allowInsecure === true)
+  if (urlProblem) return { ok: false, code: "invalid_settings", message: `The gateway base URL ${urlProblem}.`, latency_ms: null, ...where }
   let client: ReturnType<typeof createGatewayClient> | undefined
   const started = now()
   try {

@@ -24,6 +24,8 @@ export const WebhookDelivery = model
     /** When an admin last replayed it, and what the replay did. */
     replayed_at: model.dateTime().nullable(),
     replay_outcome: model.text().nullable(),
+    /** On a rate-limit summary row: how many rejected deliveries it stands for (they were not logged one by one). */
+    suppressed: model.number().nullable(),
   })
   .indexes([{ on: ["received_at"] }, { on: ["note"] }])
 

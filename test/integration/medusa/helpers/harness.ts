@@ -29,6 +29,7 @@ export const TEST_ENV_KEYS = [
   "USDT_HTTP_MAX_RATE_LIMIT_RETRIES",
   "USDT_HTTP_MAX_RATE_LIMIT_WAIT_MS",
   "MEDUSA_DISABLE_TELEMETRY",
+  "USDT_ALLOW_INSECURE_GATEWAY_URL",
 ] as const
 
 export interface UsdtHarnessOptions {
@@ -61,6 +62,8 @@ export function useUsdtHarness(harnessOptions: UsdtHarnessOptions = {}): UsdtHar
       USDT_HTTP_MAX_RATE_LIMIT_RETRIES: "1",
       USDT_HTTP_MAX_RATE_LIMIT_WAIT_MS: "1500",
       MEDUSA_DISABLE_TELEMETRY: "true",
+      // The sandbox is a loopback http gateway: the admin may save it as the base URL.
+      USDT_ALLOW_INSECURE_GATEWAY_URL: "true",
       ...harnessOptions.env,
     }
     const withoutCredentials = harnessOptions.credentialsInOptions === false

@@ -3,7 +3,7 @@
  * admin, and per test a fresh storefront and a reset sandbox. Call inside the testSuite.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { seedStore, type SeededStore } from "../../../../src/scripts/seed-store"
+import { seedStore, type SeededStore } from "../../../../demo/seed-store"
 import type { UsdtHarness } from "./harness"
 import { adminClient, type AdminClient, type HttpClient, type Storefront, storefront } from "./storefront"
 

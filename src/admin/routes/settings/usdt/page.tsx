@@ -4,6 +4,7 @@ import { Alert, Container, Heading, Text } from "@medusajs/ui"
 import { useEffect, useState } from "react"
 import { DeliveryLog } from "../../../components/delivery-log"
 import { GatewayTests } from "../../../components/gateway-tests"
+import { PaidNoOrder } from "../../../components/paid-no-order"
 import { SettingsForm } from "../../../components/settings-form"
 import { UsdtReconcilePanel } from "../../../components/usdt-reconcile-panel"
 import { WebhookUrl } from "../../../components/webhook-url"
@@ -56,6 +57,9 @@ const UsdtGatewaySettingsPage = () => {
           <GatewayTests onWebhookSent={() => setDeliveriesKey((key) => key + 1)} />
         </Container>
       ) : null}
+      <Container className="p-0">
+        <PaidNoOrder />
+      </Container>
       <Container className="p-0">
         <UsdtReconcilePanel />
       </Container>
