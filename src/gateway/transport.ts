@@ -18,7 +18,7 @@ import {
   GatewayValidationError,
   redact,
 } from "./errors"
-import type { Pacer } from "./pacer"
+import type { Pacer, RequestPriority } from "./pacer"
 import { errorBodySchema, issuePath } from "./schemas"
 
 export interface GatewayRequest<S extends z.ZodType> {
@@ -27,6 +27,8 @@ export interface GatewayRequest<S extends z.ZodType> {
   query?: Record<string, string | number | undefined>
   body?: unknown
   idempotencyKey?: string
+  /** Its place in the merchant's budget queue. Default "checkout". */
+  priority?: RequestPriority
   schema: S
 }
 
@@ -179,7 +181,7 @@ export function createTransport(
     let retries = 0
     let rateLimitRetries = 0
     for (;;) {
-      const release = await deps.pacer?.acquire()
+      const release = await deps.pacer?.acquire(request.priority)
       stats.requests++
       let error: GatewayError
       try {
