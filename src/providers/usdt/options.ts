@@ -44,6 +44,12 @@ export const usdtOptionsSchema = z.object({
   successUrl: httpUrl("for the storefront's order-confirmation page").optional(),
   /** Where the storefront's "back to the store" link should lead (returned in session data as `cancel_url`). */
   cancelUrl: httpUrl("for the storefront's checkout page").optional(),
+  /**
+   * A storefront poll (`POST /store/carts/:id/complete` while the checkout is unpaid) asks the
+   * gateway at most once per session per this many ms; between those it answers from the
+   * session data. Default 15 000.
+   */
+  storefrontPollIntervalMs: z.number().int().nonnegative().optional(),
   /** Gateway HTTP tuning; the defaults suit production. Tests shorten them. */
   http: z
     .object({
@@ -57,6 +63,8 @@ export const usdtOptionsSchema = z.object({
       maxRateLimitRetries: z.number().int().nonnegative().optional(),
       /** Longest single 429 wait, in ms. Default 10 000. */
       maxRateLimitWaitMs: z.number().nonnegative().optional(),
+      /** The merchant's request budget the pacer keeps to: `limit` calls per `windowMs`. Default 120 per 60 000 ms. */
+      rateLimit: z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
     })
     .optional(),
 }).superRefine((options, ctx) => {

@@ -28,12 +28,13 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { formatCents, type GatewayClient, toCents } from "../../gateway"
+import { formatCents, type GatewayClient, type RequestPriority, toCents } from "../../gateway"
 import { assertUsd, centsOf, openCheckout } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
 import { findGatewayPayment } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
+import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, withCheckTime } from "./poll-budget"
 import { readSessionData, recordedRefundCents, recordFlag, type UsdtSessionData } from "./session-data"
 import { assessGatewayPayment, type PaymentAssessment } from "./status"
 
@@ -114,16 +115,20 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     return { data: { ...given, ...opened, ...kept, gateway_payment_id: undefined, gateway_status: undefined, paid_amount: undefined }, status: PaymentSessionStatus.PENDING }
   }
 
-  /** Asks the gateway about the session's checkout and folds the answer and its flags into the data. */
+  /**
+   * Asks the gateway about the session's checkout and folds the answer and its flags into the
+   * data: by the record id a confirmation names, else as `findGatewayPayment` finds it.
+   */
   protected async check(
     given: Record<string, unknown> | undefined,
-    context?: { idempotency_key?: string }
+    context: { idempotency_key?: string } | undefined,
+    lookup: { priority: RequestPriority; recordId?: number }
   ): Promise<{ assessment: PaymentAssessment; data: Record<string, unknown> }> {
     const raw = given ?? {}
     const current = readSessionData(raw)
     const sessionId = this.sessionIdOf(current, context)
     const client = await this.client()
-    const payment = await gatewayCall("check the USDT payment", () => findGatewayPayment(client, sessionId, current))
+    const payment = await gatewayCall("check the USDT payment", () => findGatewayPayment(client, sessionId, current, lookup))
     if (current.amount_cents === undefined) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, `USDT payment session ${sessionId} does not record the amount it asked for`)
     }
@@ -145,24 +150,42 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     return { assessment, data }
   }
 
+  /**
+   * A confirmation (webhook, reconciliation) asks for the record it names; a storefront poll
+   * asks at most once per session per `storefrontPollIntervalMs` (see poll-budget.ts).
+   */
   async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
-    const { assessment, data } = await this.check(input.data, input.context)
-    return { status: assessment.status, data }
+    const reason = checkReasonOf(input.context)
+    if (reason.kind === "confirmation") {
+      const { assessment, data } = await this.check(input.data, input.context, reason)
+      return { status: assessment.status, data }
+    }
+    return this.poll(input.data, input.context)
   }
 
   async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
-    const { assessment, data } = await this.check(input.data, input.context)
-    return { status: assessment.status, data }
+    return this.poll(input.data, input.context)
+  }
+
+  protected async poll(
+    given: Record<string, unknown> | undefined,
+    context: { idempotency_key?: string } | undefined
+  ): Promise<{ status: PaymentSessionStatus; data: Record<string, unknown> }> {
+    const now = Date.now()
+    const known = answerBetweenPolls(given, now, this.options_.storefrontPollIntervalMs ?? DEFAULT_STOREFRONT_POLL_INTERVAL_MS)
+    if (known) return known
+    const { assessment, data } = await this.check(given, context, { priority: "poll" })
+    return { status: assessment.status, data: withCheckTime(data, now) }
   }
 
   async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
-    const { data } = await this.check(input.data, input.context)
+    const { data } = await this.check(input.data, input.context, { priority: "poll" })
     return { data }
   }
 
   /** The gateway captures on payment: capture is a check that the payment was made in full. Idempotent. */
   async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
-    const { assessment, data } = await this.check(input.data, input.context)
+    const { assessment, data } = await this.check(input.data, input.context, { priority: "confirm" })
     if (assessment.status !== PaymentSessionStatus.CAPTURED) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
@@ -184,7 +207,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     let data: Record<string, unknown> = input.data ?? {}
     let current = readSessionData(data)
     if (!current.gateway_payment_id || !current.paid_amount) {
-      data = (await this.check(data, input.context)).data
+      data = (await this.check(data, input.context, { priority: "confirm" })).data
       current = readSessionData(data)
     }
     const paymentId = current.gateway_payment_id
@@ -204,7 +227,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const medusaRefundId = input.context?.idempotency_key
     const reason = `Refund from the store admin${medusaRefundId ? ` (${medusaRefundId})` : ""}`
     const client = await this.client()
-    const refund = await gatewayCall("refund the USDT payment", () => client.refundPayment(paymentId, { amountCents, reason }))
+    const refund = await gatewayCall("refund the USDT payment", () => client.refundPayment(paymentId, { amountCents, reason }, { priority: "confirm" }))
     if (FAILED_REFUND_STATUSES.has(refund.status.toLowerCase())) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
