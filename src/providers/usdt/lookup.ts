@@ -4,7 +4,8 @@
  * `GET payments/{id}`, checked against the session's note, and never a listing. Otherwise the id
  * the session data recorded is tried, and only then the records created around the checkout's
  * opening are listed and matched by `note` (the Medusa payment session id): the checkout answer
- * carries no payment id.
+ * carries no payment id. A storefront poll lists only the paid records of a narrow window, which
+ * on a merchant taking 60 checkouts a minute is one page.
  */
 import { type GatewayClient, GatewayNotFoundError, type Payment, type RequestPriority } from "../../gateway"
 import { isPaidStatus } from "./status"
@@ -14,7 +15,9 @@ import type { UsdtSessionData } from "./session-data"
  * Slack on both ends of the window, for clock skew between the store and the gateway: the
  * record is created when the checkout is opened, so the listing spans the opening ± this.
  */
-const WINDOW_SLACK_MS = 2 * 60_000
+const WINDOW_SLACK_MS = 10 * 60_000
+/** The same for a storefront poll, which would rather miss (the webhook still comes) than page. */
+const POLL_SLACK_MS = 45_000
 /** Without an opening time, look this far back. */
 const DEFAULT_LOOKBACK_MS = 48 * 60 * 60_000
 
@@ -44,6 +47,8 @@ export interface LookupOptions {
   recordId?: number
   /** Place in the merchant's request budget. */
   priority: RequestPriority
+  /** A storefront poll: list only paid records created within POLL_SLACK_MS of the opening. */
+  narrow?: boolean
   now?: number
 }
 
@@ -70,10 +75,13 @@ export async function findGatewayPayment(
   }
   const now = options.now ?? Date.now()
   const opened = data.opened_at ? Date.parse(data.opened_at) : Number.NaN
-  const from = new Date((Number.isNaN(opened) ? now - DEFAULT_LOOKBACK_MS : opened) - WINDOW_SLACK_MS)
-  const to = new Date((Number.isNaN(opened) ? now : Math.min(now, opened)) + WINDOW_SLACK_MS)
+  const narrow = options.narrow === true && !Number.isNaN(opened)
+  const slack = narrow ? POLL_SLACK_MS : WINDOW_SLACK_MS
+  const from = new Date((Number.isNaN(opened) ? now - DEFAULT_LOOKBACK_MS : opened) - slack)
+  const to = new Date((Number.isNaN(opened) ? now : Math.min(now, opened)) + slack)
+  const filter = { from, to, perPage: 100, ...(narrow ? { status: "completed" as const } : {}) }
   const matches: Payment[] = []
-  for await (const payment of client.iteratePayments({ from, to, perPage: 100 }, { priority: options.priority })) {
+  for await (const payment of client.iteratePayments(filter, { priority: options.priority })) {
     if (payment.note === sessionId) matches.push(payment)
   }
   return pickPayment(matches, data.amount_cents)

@@ -6,8 +6,9 @@
  *   the merchant's budget (reconciliation at the bottom).
  * - Anything else is a storefront poll (`POST /store/carts/:id/complete` → authorizePayment,
  *   getPaymentStatus). A poll costs at most one gateway request per session per interval
- *   (`storefrontPollIntervalMs`, default 15 s), counted from the checkout's opening or the last
- *   poll that asked; between those it answers from what the session data already says.
+ *   (`storefrontPollIntervalMs`, default 15 s), counted from the last poll that asked; between
+ *   those it answers from what the session data already says. The first poll asks: a shopper
+ *   back from paying then gets the order at once, and the webhook finds it made (no request).
  *   Medusa saves the data of a pending answer, so the time of the last check survives across
  *   requests and instances.
  */
@@ -42,7 +43,6 @@ export function checkReasonOf(context: unknown): CheckReason {
 }
 
 const pollFactsSchema = z.looseObject({
-  opened_at: z.string().optional(),
   checked_at: z.string().optional(),
   gateway_status: z.string().optional(),
   flags: z.record(z.string(), z.unknown()).optional(),
@@ -66,8 +66,8 @@ export function answerBetweenPolls(
 ): { status: PaymentSessionStatus; data: Record<string, unknown> } | undefined {
   const facts = pollFactsSchema.safeParse(data ?? {})
   if (!facts.success) return undefined
-  const { opened_at, checked_at, gateway_status, flags } = facts.data
-  const lastContact = Math.max(timeOf(opened_at), timeOf(checked_at))
+  const { checked_at, gateway_status, flags } = facts.data
+  const lastContact = timeOf(checked_at)
   if (now - lastContact >= intervalMs || lastContact > now) return undefined
   if (flags?.underpaid) return { status: PaymentSessionStatus.REQUIRES_MORE, data: data ?? {} }
   if (gateway_status && PAID.has(gateway_status)) return undefined

@@ -28,11 +28,11 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { formatCents, type GatewayClient, type RequestPriority, toCents } from "../../gateway"
+import { formatCents, type GatewayClient, toCents } from "../../gateway"
 import { assertUsd, centsOf, openCheckout } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
-import { findGatewayPayment } from "./lookup"
+import { findGatewayPayment, type LookupOptions } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
 import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, withCheckTime } from "./poll-budget"
 import { readSessionData, recordedRefundCents, recordFlag, type UsdtSessionData } from "./session-data"
@@ -122,7 +122,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   protected async check(
     given: Record<string, unknown> | undefined,
     context: { idempotency_key?: string } | undefined,
-    lookup: { priority: RequestPriority; recordId?: number }
+    lookup: LookupOptions
   ): Promise<{ assessment: PaymentAssessment; data: Record<string, unknown> }> {
     const raw = given ?? {}
     const current = readSessionData(raw)
@@ -174,7 +174,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const now = Date.now()
     const known = answerBetweenPolls(given, now, this.options_.storefrontPollIntervalMs ?? DEFAULT_STOREFRONT_POLL_INTERVAL_MS)
     if (known) return known
-    const { assessment, data } = await this.check(given, context, { priority: "poll" })
+    const { assessment, data } = await this.check(given, context, { priority: "poll", narrow: true })
     return { status: assessment.status, data: withCheckTime(data, now) }
   }
 
