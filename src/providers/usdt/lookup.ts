@@ -4,8 +4,8 @@
  * `GET payments/{id}`, checked against the session's note, and never a listing. Otherwise the id
  * the session data recorded is tried, and only then the records created around the checkout's
  * opening are listed and matched by `note` (the Medusa payment session id): the checkout answer
- * carries no payment id. A storefront poll lists only the paid records of a narrow window, which
- * on a merchant taking 60 checkouts a minute is one page.
+ * carries no payment id. A storefront poll lists a narrow window (± 45 s), which on a merchant
+ * taking 60 checkouts a minute is one page.
  */
 import { type GatewayClient, GatewayNotFoundError, type Payment, type RequestPriority } from "../../gateway"
 import { isPaidStatus } from "./status"
@@ -47,7 +47,7 @@ export interface LookupOptions {
   recordId?: number
   /** Place in the merchant's request budget. */
   priority: RequestPriority
-  /** A storefront poll: list only paid records created within POLL_SLACK_MS of the opening. */
+  /** A storefront poll: list only the records created within POLL_SLACK_MS of the opening. */
   narrow?: boolean
   now?: number
 }
@@ -79,9 +79,8 @@ export async function findGatewayPayment(
   const slack = narrow ? POLL_SLACK_MS : WINDOW_SLACK_MS
   const from = new Date((Number.isNaN(opened) ? now - DEFAULT_LOOKBACK_MS : opened) - slack)
   const to = new Date((Number.isNaN(opened) ? now : Math.min(now, opened)) + slack)
-  const filter = { from, to, perPage: 100, ...(narrow ? { status: "completed" as const } : {}) }
   const matches: Payment[] = []
-  for await (const payment of client.iteratePayments(filter, { priority: options.priority })) {
+  for await (const payment of client.iteratePayments({ from, to, perPage: 100 }, { priority: options.priority })) {
     if (payment.note === sessionId) matches.push(payment)
   }
   return pickPayment(matches, data.amount_cents)
