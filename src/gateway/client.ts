@@ -49,6 +49,8 @@ export interface ListPaymentsFilter {
  */
 export interface CallOptions {
   priority?: RequestPriority
+  /** Longest wait for a budget slot before the pacer's PacerQueueTimeoutError. */
+  maxQueueMs?: number
 }
 
 export interface RefundInput {
@@ -127,6 +129,7 @@ export function createGatewayClient(config: GatewayClientConfig) {
       },
       schema: paymentsPageSchema,
       priority: call.priority ?? "reconcile",
+      maxQueueMs: call.maxQueueMs,
     })
   }
 
@@ -170,7 +173,7 @@ export function createGatewayClient(config: GatewayClientConfig) {
 
     /** GET /payments/{id}; GatewayNotFoundError when it is not this merchant's. */
     async getPayment(id: number | string, call: CallOptions = {}): Promise<Payment> {
-      return transport.send({ method: "GET", path: `${API}/payments/${paymentId(id)}`, schema: paymentSchema, priority: call.priority ?? "confirm" })
+      return transport.send({ method: "GET", path: `${API}/payments/${paymentId(id)}`, schema: paymentSchema, priority: call.priority ?? "confirm", maxQueueMs: call.maxQueueMs })
     },
 
     listPayments,

@@ -75,12 +75,27 @@ export interface PacerOptions {
   now?: () => number
 }
 
+/** A call that would rather not happen than wait longer for a slot (a storefront poll) waited too long. */
+export class PacerQueueTimeoutError extends Error {
+  constructor(
+    readonly priority: RequestPriority,
+    readonly waitedMs: number
+  ) {
+    super(`No gateway request slot within ${waitedMs} ms for a ${priority} call: the merchant's budget is busy`)
+    this.name = "PacerQueueTimeoutError"
+  }
+}
+
 /** Ends a call's time in flight; from then it counts for one more window. Idempotent. */
 export type ReleaseSlot = () => void
 
 export interface Pacer {
-  /** Resolves when one more call may start; call the returned function when its answer is in. Default priority "checkout". */
-  acquire(priority?: RequestPriority): Promise<ReleaseSlot>
+  /**
+   * Resolves when one more call may start; call the returned function when its answer is in.
+   * Default priority "checkout". With `maxWaitMs`, rejects with PacerQueueTimeoutError instead
+   * of waiting longer.
+   */
+  acquire(priority?: RequestPriority, options?: { maxWaitMs?: number }): Promise<ReleaseSlot>
   /** Pushes every start back until `until` (ms since epoch): used after a 429. */
   pauseUntil(until: number): void
   readonly limit: number
@@ -158,10 +173,25 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     get waiting() {
       return waiting
     },
-    acquire(priority: RequestPriority = "checkout") {
-      return new Promise<ReleaseSlot>((resolve) => {
-        queues[priority].push(resolve)
+    acquire(priority: RequestPriority = "checkout", acquireOptions: { maxWaitMs?: number } = {}) {
+      return new Promise<ReleaseSlot>((resolve, reject) => {
+        const maxWaitMs = acquireOptions.maxWaitMs
+        let expiry: NodeJS.Timeout | undefined
+        const waiter = (release: ReleaseSlot) => {
+          if (expiry) clearTimeout(expiry)
+          resolve(release)
+        }
+        queues[priority].push(waiter)
         waiting++
+        if (maxWaitMs !== undefined) {
+          expiry = setTimeout(() => {
+            const index = queues[priority].indexOf(waiter)
+            if (index < 0) return
+            queues[priority].splice(index, 1)
+            waiting--
+            reject(new PacerQueueTimeoutError(priority, maxWaitMs))
+          }, maxWaitMs)
+        }
         if (!timer) void drain()
       })
     },

@@ -29,6 +29,8 @@ export interface GatewayRequest<S extends z.ZodType> {
   idempotencyKey?: string
   /** Its place in the merchant's budget queue. Default "checkout". */
   priority?: RequestPriority
+  /** Longest wait for a budget slot before PacerQueueTimeoutError; default: as long as it takes. */
+  maxQueueMs?: number
   schema: S
 }
 
@@ -181,7 +183,7 @@ export function createTransport(
     let retries = 0
     let rateLimitRetries = 0
     for (;;) {
-      const release = await deps.pacer?.acquire(request.priority)
+      const release = await deps.pacer?.acquire(request.priority, { maxWaitMs: request.maxQueueMs })
       stats.requests++
       let error: GatewayError
       try {

@@ -1,4 +1,4 @@
-import { createPacer, memoryWindowStore, sharedPacer } from "../../src/gateway"
+import { createPacer, memoryWindowStore, PacerQueueTimeoutError, sharedPacer } from "../../src/gateway"
 
 /** Largest number of starts inside any window of `windowMs`. */
 function busiestWindow(starts: number[], windowMs: number): number {
@@ -150,5 +150,20 @@ describe("pacer priorities", () => {
     const release = await pacer.acquire("confirm")
     release()
     expect(failures).toBeLessThan(0)
+  })
+})
+
+describe("pacer waits with a limit", () => {
+  it("gives up on a call that would wait longer than it accepts, and serves the others", async () => {
+    const pacer = createPacer({ limit: 1, windowMs: 300, marginMs: 0 })
+    ;(await pacer.acquire("confirm"))()
+    const started = Date.now()
+    const poll = pacer.acquire("poll", { maxWaitMs: 50 })
+    const confirm = pacer.acquire("confirm")
+    await expect(poll).rejects.toBeInstanceOf(PacerQueueTimeoutError)
+    expect(Date.now() - started).toBeLessThan(250)
+    expect(pacer.waiting).toBe(1)
+    ;(await confirm)()
+    expect(pacer.waiting).toBe(0)
   })
 })

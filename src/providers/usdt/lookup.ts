@@ -7,7 +7,7 @@
  * carries no payment id. A storefront poll lists a narrow window (± 45 s), which on a merchant
  * taking 60 checkouts a minute is one page.
  */
-import { type GatewayClient, GatewayNotFoundError, type Payment, type RequestPriority } from "../../gateway"
+import { type CallOptions, type GatewayClient, GatewayNotFoundError, type Payment, type RequestPriority } from "../../gateway"
 import { isPaidStatus } from "./status"
 import type { UsdtSessionData } from "./session-data"
 
@@ -49,12 +49,14 @@ export interface LookupOptions {
   priority: RequestPriority
   /** A storefront poll: list only the records created within POLL_SLACK_MS of the opening. */
   narrow?: boolean
+  /** Longest wait for each budget slot (a poll would rather answer from what it knows). */
+  maxQueueMs?: number
   now?: number
 }
 
-async function byId(client: GatewayClient, id: number, sessionId: string, priority: RequestPriority): Promise<Payment | null> {
+async function byId(client: GatewayClient, id: number, sessionId: string, call: CallOptions): Promise<Payment | null> {
   try {
-    const payment = await client.getPayment(id, { priority })
+    const payment = await client.getPayment(id, call)
     return payment.note === sessionId ? payment : null
   } catch (error) {
     if (error instanceof GatewayNotFoundError) return null
@@ -68,9 +70,10 @@ export async function findGatewayPayment(
   data: UsdtSessionData,
   options: LookupOptions
 ): Promise<Payment | null> {
-  if (options.recordId !== undefined) return byId(client, options.recordId, sessionId, options.priority)
+  const call: CallOptions = { priority: options.priority, maxQueueMs: options.maxQueueMs }
+  if (options.recordId !== undefined) return byId(client, options.recordId, sessionId, call)
   if (data.gateway_payment_id) {
-    const known = await byId(client, data.gateway_payment_id, sessionId, options.priority)
+    const known = await byId(client, data.gateway_payment_id, sessionId, call)
     if (known) return known
   }
   const now = options.now ?? Date.now()
@@ -80,7 +83,7 @@ export async function findGatewayPayment(
   const from = new Date((Number.isNaN(opened) ? now - DEFAULT_LOOKBACK_MS : opened) - slack)
   const to = new Date((Number.isNaN(opened) ? now : Math.min(now, opened)) + slack)
   const matches: Payment[] = []
-  for await (const payment of client.iteratePayments({ from, to, perPage: 100 }, { priority: options.priority })) {
+  for await (const payment of client.iteratePayments({ from, to, perPage: 100 }, call)) {
     if (payment.note === sessionId) matches.push(payment)
   }
   return pickPayment(matches, data.amount_cents)

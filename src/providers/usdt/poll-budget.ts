@@ -16,6 +16,11 @@ import { PaymentSessionStatus } from "@medusajs/framework/utils"
 import { z } from "zod"
 
 export const DEFAULT_STOREFRONT_POLL_INTERVAL_MS = 15_000
+/**
+ * Longest a poll waits for a budget slot (it holds the cart's lock meanwhile); past it, it
+ * answers from what the store knows and the webhook or the next poll brings the news.
+ */
+export const POLL_MAX_QUEUE_MS = 2_000
 
 const confirmationSchema = z.looseObject({
   usdt_gateway_record_id: z.number().int().positive(),

@@ -28,13 +28,13 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { formatCents, type GatewayClient, toCents } from "../../gateway"
+import { formatCents, type GatewayClient, PacerQueueTimeoutError, toCents } from "../../gateway"
 import { assertUsd, centsOf, openCheckout } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
 import { findGatewayPayment, type LookupOptions } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
-import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, withCheckTime } from "./poll-budget"
+import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, POLL_MAX_QUEUE_MS, withCheckTime } from "./poll-budget"
 import { readSessionData, recordedRefundCents, recordFlag, type UsdtSessionData } from "./session-data"
 import { assessGatewayPayment, type PaymentAssessment } from "./status"
 
@@ -174,8 +174,13 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const now = Date.now()
     const known = answerBetweenPolls(given, now, this.options_.storefrontPollIntervalMs ?? DEFAULT_STOREFRONT_POLL_INTERVAL_MS)
     if (known) return known
-    const { assessment, data } = await this.check(given, context, { priority: "poll", narrow: true })
-    return { status: assessment.status, data: withCheckTime(data, now) }
+    try {
+      const { assessment, data } = await this.check(given, context, { priority: "poll", narrow: true, maxQueueMs: POLL_MAX_QUEUE_MS })
+      return { status: assessment.status, data: withCheckTime(data, now) }
+    } catch (error) {
+      if (!(error instanceof PacerQueueTimeoutError)) throw error
+      return { status: PaymentSessionStatus.PENDING, data: given ?? {} }
+    }
   }
 
   async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
