@@ -48,6 +48,8 @@ const config = defineConfig({
   },
   admin: {
     backendUrl,
+    // Benchmarks run the store without its admin UI.
+    disable: process.env.MEDUSA_ADMIN_DISABLE === "true",
   },
   modules: [
     // Gateway settings saved from the admin (encrypted with USDT_ENCRYPTION_KEY), the webhook
