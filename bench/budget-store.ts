@@ -5,10 +5,10 @@
  * the same (possibly shortened) window. Output goes to .bench/medusa.log.
  */
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { join } from "node:path"
 import { Client } from "pg"
 import { z } from "zod"
+import { freePort } from "../demo/preflight"
 import { runStep, startService, stopAll } from "../demo/processes"
 import { type RunningSandbox, startSandbox } from "../src/sandbox"
 
@@ -31,18 +31,6 @@ export interface BenchStoreOptions {
   windowMs: number
   /** The storefront poll interval, scaled the same way. */
   pollIntervalMs: number
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function adminQuery(...statements: string[]): Promise<void> {
