@@ -17,10 +17,11 @@ import { z } from "zod"
 
 export const DEFAULT_STOREFRONT_POLL_INTERVAL_MS = 15_000
 /**
- * Longest a poll waits for a budget slot (it holds the cart's lock meanwhile); past it, it
- * answers from what the store knows and the webhook or the next poll brings the news.
+ * Longest a poll waits for a budget slot: it holds the cart's lock meanwhile, which the webhook
+ * that would make the order needs. Past it, it answers from what the store knows and the webhook
+ * or the next poll brings the news. (2 s let polls starve webhooks of the lock in an overload.)
  */
-export const POLL_MAX_QUEUE_MS = 2_000
+export const POLL_MAX_QUEUE_MS = 250
 
 const confirmationSchema = z.looseObject({
   usdt_gateway_record_id: z.number().int().positive(),
