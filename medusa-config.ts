@@ -9,11 +9,15 @@
  *   USDT_WEBHOOK_TOLERANCE_SECONDS  optional, default 300
  *   USDT_BACKEND_URL            this backend's public URL; notify_url = <it>/hooks/usdt
  *   USDT_SUCCESS_URL / USDT_CANCEL_URL  optional storefront pages
- *   USDT_HTTP_*                 optional gateway HTTP tuning (see src/providers/usdt/options.ts)
  *   USDT_STOREFRONT_ORIGINS     optional, comma-separated: where success_url/cancel_url may lead (default STORE_CORS)
  *   USDT_MAX_CHECKOUTS_PER_CART_PER_HOUR  optional, default 10
  *   USDT_ALLOW_INSECURE_GATEWAY_URL=true  lets the admin save a loopback http gateway URL (the sandbox)
  *   USDT_DELIVERY_LOG_RETENTION_DAYS      optional, default 30
+ *   USDT_HTTP_*                 optional gateway HTTP tuning (see src/providers/usdt/options.ts);
+ *                               USDT_HTTP_RATE_LIMIT + USDT_HTTP_RATE_WINDOW_MS: the merchant's budget
+ *   USDT_STOREFRONT_POLL_INTERVAL_MS  optional, default 15000: a storefront poll asks the gateway at
+ *                               most once per session per this interval
+ *   REDIS_URL                   optional; also shares the gateway budget across instances
  */
 import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
 
@@ -28,6 +32,9 @@ const webhookSecrets = (process.env.USDT_WEBHOOK_SECRET ?? "")
   .split(",")
   .map((secret) => secret.trim())
   .filter(Boolean)
+
+const rateLimit = optionalNumber("USDT_HTTP_RATE_LIMIT")
+const rateWindowMs = optionalNumber("USDT_HTTP_RATE_WINDOW_MS")
 
 const backendUrl = process.env.USDT_BACKEND_URL || `http://localhost:${process.env.PORT || 9000}`
 
@@ -45,6 +52,8 @@ const config = defineConfig({
   },
   admin: {
     backendUrl,
+    // Benchmarks run the store without its admin UI.
+    disable: process.env.MEDUSA_ADMIN_DISABLE === "true",
   },
   modules: [
     // Gateway settings saved from the admin (encrypted with USDT_ENCRYPTION_KEY), the webhook
@@ -74,12 +83,14 @@ const config = defineConfig({
               maxCheckoutsPerCartPerHour: optionalNumber("USDT_MAX_CHECKOUTS_PER_CART_PER_HOUR"),
               allowInsecureGatewayUrl: process.env.USDT_ALLOW_INSECURE_GATEWAY_URL === "true",
               deliveryLogRetentionDays: optionalNumber("USDT_DELIVERY_LOG_RETENTION_DAYS"),
+              storefrontPollIntervalMs: optionalNumber("USDT_STOREFRONT_POLL_INTERVAL_MS"),
               http: {
                 requestTimeoutMs: optionalNumber("USDT_HTTP_REQUEST_TIMEOUT_MS"),
                 maxRetries: optionalNumber("USDT_HTTP_MAX_RETRIES"),
                 retryBaseDelayMs: optionalNumber("USDT_HTTP_RETRY_BASE_DELAY_MS"),
                 maxRateLimitRetries: optionalNumber("USDT_HTTP_MAX_RATE_LIMIT_RETRIES"),
                 maxRateLimitWaitMs: optionalNumber("USDT_HTTP_MAX_RATE_LIMIT_WAIT_MS"),
+                rateLimit: rateLimit === undefined ? undefined : { limit: rateLimit, windowMs: rateWindowMs ?? 60_000 },
               },
             },
           },

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [name…]`: prints the figures. Names: webhook, client, reconcile.
+ * `npm run bench [name…]`: prints the figures. Names: webhook, client, reconcile, budget.
  */
+import { benchBudget } from "./budget"
 import { benchClientCall } from "./client-call"
 import { benchReconcile } from "./reconcile"
 import { benchWebhookVerify } from "./webhook-verify"
@@ -9,6 +10,7 @@ const benches: Record<string, () => unknown> = {
   webhook: benchWebhookVerify,
   client: benchClientCall,
   reconcile: benchReconcile,
+  budget: benchBudget,
 }
 
 async function main(): Promise<void> {

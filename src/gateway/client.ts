@@ -7,7 +7,7 @@ import { createHash } from "node:crypto"
 import { type GatewayClientConfig, resolveConfig } from "./config"
 import { GatewayInputError } from "./errors"
 import { assertCents, type Cents, centsToWireAmount } from "./money"
-import { sharedPacer } from "./pacer"
+import { type RequestPriority, sharedPacer } from "./pacer"
 import {
   balanceSchema,
   checkoutSessionSchema,
@@ -41,6 +41,16 @@ export interface ListPaymentsFilter {
   /** At most 100. */
   perPage?: number
   page?: number
+}
+
+/**
+ * Per-call options: the call's place in the merchant's budget queue (see pacer.ts). Defaults:
+ * refunds and `getPayment` "confirm", checkouts and the balance "checkout", listings "reconcile".
+ */
+export interface CallOptions {
+  priority?: RequestPriority
+  /** Longest wait for a budget slot before the pacer's PacerQueueTimeoutError. */
+  maxQueueMs?: number
 }
 
 export interface RefundInput {
@@ -109,7 +119,7 @@ export function createGatewayClient(config: GatewayClientConfig) {
     random: config.random ?? Math.random,
   })
 
-  async function listPayments(filter: ListPaymentsFilter = {}): Promise<PaymentsPage> {
+  async function listPayments(filter: ListPaymentsFilter = {}, call: CallOptions = {}): Promise<PaymentsPage> {
     const perPage = filter.perPage ?? 100
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
       throw new GatewayInputError(`perPage must be a whole number from 1 to 100, got ${perPage}`, "perPage")
@@ -126,13 +136,15 @@ export function createGatewayClient(config: GatewayClientConfig) {
         page: filter.page ?? 1,
       },
       schema: paymentsPageSchema,
+      priority: call.priority ?? "reconcile",
+      maxQueueMs: call.maxQueueMs,
     })
   }
 
   /** Every page of a filter, in order, at the largest page size unless told otherwise. */
-  async function* paymentPages(filter: Omit<ListPaymentsFilter, "page"> = {}): AsyncGenerator<PaymentsPage> {
+  async function* paymentPages(filter: Omit<ListPaymentsFilter, "page"> = {}, call: CallOptions = {}): AsyncGenerator<PaymentsPage> {
     for (let page = 1; ; page++) {
-      const result = await listPayments({ ...filter, page })
+      const result = await listPayments({ ...filter, page }, call)
       yield result
       const perPage = result.per_page ?? filter.perPage ?? 100
       const last = result.last_page ?? Math.ceil(result.total / perPage)
@@ -147,7 +159,7 @@ export function createGatewayClient(config: GatewayClientConfig) {
     stats: transport.stats as Readonly<TransportStats>,
 
     /** POST /checkout-session. Always carries an Idempotency-Key, so a retry is safe. */
-    async createCheckoutSession(input: CreateCheckoutInput) {
+    async createCheckoutSession(input: CreateCheckoutInput, call: CallOptions = {}) {
       const amountCents = assertCents(input.amountCents, "amountCents")
       if (amountCents === 0) throw new GatewayInputError("amountCents must be more than zero", "amountCents")
       if (!input.note?.trim()) throw new GatewayInputError("note (the order reference) is required", "note")
@@ -163,29 +175,31 @@ export function createGatewayClient(config: GatewayClientConfig) {
         body,
         idempotencyKey: input.idempotencyKey ?? checkoutIdempotencyKey(input.note, amountCents),
         schema: checkoutSessionSchema,
+        priority: call.priority ?? "checkout",
       })
     },
 
     /** GET /payments/{id}; GatewayNotFoundError when it is not this merchant's. */
-    async getPayment(id: number | string): Promise<Payment> {
-      return transport.send({ method: "GET", path: `${API}/payments/${paymentId(id)}`, schema: paymentSchema })
+    async getPayment(id: number | string, call: CallOptions = {}): Promise<Payment> {
+      return transport.send({ method: "GET", path: `${API}/payments/${paymentId(id)}`, schema: paymentSchema, priority: call.priority ?? "confirm", maxQueueMs: call.maxQueueMs })
     },
 
     listPayments,
     paymentPages,
 
     /** Every payment matching the filter, across pages. */
-    async *iteratePayments(filter: Omit<ListPaymentsFilter, "page"> = {}): AsyncGenerator<Payment> {
-      for await (const page of paymentPages(filter)) yield* page.data
+    async *iteratePayments(filter: Omit<ListPaymentsFilter, "page"> = {}, call: CallOptions = {}): AsyncGenerator<Payment> {
+      for await (const page of paymentPages(filter, call)) yield* page.data
     },
 
     /** GET /balance. */
-    getBalance() {
+    getBalance(call: CallOptions = {}) {
       return transport.send({
         method: "GET",
         path: `${API}/balance`,
         query: { merchant: resolved.merchantId },
         schema: balanceSchema,
+        priority: call.priority ?? "checkout",
       })
     },
 
@@ -194,7 +208,7 @@ export function createGatewayClient(config: GatewayClientConfig) {
      * or a timeout is still never retried here (the page promises no idempotency for refunds,
      * so the caller decides after asking the gateway); only a 429 is waited out.
      */
-    async refundPayment(id: number | string, input: RefundInput) {
+    async refundPayment(id: number | string, input: RefundInput, call: CallOptions = {}) {
       const amountCents = assertCents(input.amountCents, "amountCents")
       if (amountCents === 0) throw new GatewayInputError("a refund must be more than zero", "amountCents")
       return transport.send({
@@ -204,6 +218,7 @@ export function createGatewayClient(config: GatewayClientConfig) {
         idempotencyKey: input.idempotencyKey,
         repeatable: false,
         schema: refundSchema,
+        priority: call.priority ?? "confirm",
       })
     },
 

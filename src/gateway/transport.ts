@@ -18,7 +18,7 @@ import {
   GatewayValidationError,
   redact,
 } from "./errors"
-import type { Pacer } from "./pacer"
+import type { Pacer, RequestPriority } from "./pacer"
 import { errorBodySchema, issuePath } from "./schemas"
 
 export interface GatewayRequest<S extends z.ZodType> {
@@ -29,6 +29,10 @@ export interface GatewayRequest<S extends z.ZodType> {
   idempotencyKey?: string
   /** false: never repeated after a 5xx or a timeout, even with an Idempotency-Key (a 429 is still waited out). */
   repeatable?: boolean
+  /** Its place in the merchant's budget queue. Default "checkout". */
+  priority?: RequestPriority
+  /** Longest wait for a budget slot before PacerQueueTimeoutError; default: as long as it takes. */
+  maxQueueMs?: number
   schema: S
 }
 
@@ -181,7 +185,7 @@ export function createTransport(
     let retries = 0
     let rateLimitRetries = 0
     for (;;) {
-      const release = await deps.pacer?.acquire()
+      const release = await deps.pacer?.acquire(request.priority, { maxWaitMs: request.maxQueueMs })
       stats.requests++
       let error: GatewayError
       try {

@@ -4,8 +4,9 @@
  *   1. the notice must be a `payment.completed` of this store's merchant, in USD, whose note
  *      names a USDT payment session of a cart: anything else is an outcome without effect;
  *   2. under the cart's lock (the key completeCartWorkflow and processPaymentWorkflow use), the
- *      session is authorized through the payment module: the provider asks the gateway, so the
- *      gateway's record (not the notice) decides, and a paid checkout becomes one payment with
+ *      session is authorized through the payment module: the provider asks the gateway for the
+ *      record the notice names (one GET payments/{id}, its note checked against the session, never
+ *      a listing), so the gateway's record (not the notice) decides, and a paid checkout becomes one payment with
  *      one capture; an underpaid one is refused and its shortfall recorded on the session;
  *   3. the cart is completed into an order with Medusa's completeCartWorkflow, which takes the
  *      same lock and returns the existing order when another path (a duplicate webhook, the
@@ -21,6 +22,7 @@ import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { PAYMENT_COMPLETED } from "../gateway"
 import { resolveGatewayCredentials } from "../providers/usdt/credentials"
 import { USDT_ERROR_CODES } from "../providers/usdt/errors"
+import { confirmationContext } from "../providers/usdt/poll-budget"
 import { usdtRegistration } from "../providers/usdt/registration"
 import { readSessionData } from "../providers/usdt/session-data"
 import { recordCheckoutOutcome, resolveReplacedSession } from "./usdt-late-payment"
@@ -103,10 +105,11 @@ function isPermanentMedusaError(error: unknown): boolean {
   return error.type === MedusaError.Types.NOT_ALLOWED || error.type === MedusaError.Types.INVALID_DATA
 }
 
-async function authorizeSession(container: MedusaContainer, sessionId: string): Promise<Authorization> {
+/** Authorizes through the provider, which confirms with one GET of the record the notice names. */
+async function authorizeSession(container: MedusaContainer, sessionId: string, context: Record<string, unknown>): Promise<Authorization> {
   const paymentModule = container.resolve(Modules.PAYMENT)
   try {
-    const payment = await paymentModule.authorizePaymentSession(sessionId, {})
+    const payment = await paymentModule.authorizePaymentSession(sessionId, context)
     return payment ? "authorized" : "not_paid"
   } catch (error) {
     if (isTransientGatewayError(error)) throw error
@@ -233,7 +236,8 @@ async function settle(container: MedusaContainer, input: SettleInput): Promise<U
   let authorization: Authorization
   try {
     const locking = container.resolve(Modules.LOCKING)
-    authorization = await locking.execute(cartId, () => authorizeSession(container, sessionId), { timeout: LOCK_TIMEOUT_SECONDS })
+    const context = confirmationContext(withCart.gateway_payment_id, withCart.source)
+    authorization = await locking.execute(cartId, () => authorizeSession(container, sessionId, context), { timeout: LOCK_TIMEOUT_SECONDS })
   } catch (error) {
     throw new UsdtCompletionRetryableError(`Authorizing USDT session ${sessionId} failed: ${messageOf(error)}`, { cause: error })
   }

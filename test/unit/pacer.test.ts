@@ -1,4 +1,4 @@
-import { createPacer, sharedPacer } from "../../src/gateway"
+import { createPacer, memoryWindowStore, PacerQueueTimeoutError, sharedPacer } from "../../src/gateway"
 
 /** Largest number of starts inside any window of `windowMs`. */
 function busiestWindow(starts: number[], windowMs: number): number {
@@ -77,5 +77,93 @@ describe("pacer", () => {
     expect(sharedPacer("a#1")).toBe(sharedPacer("a#1"))
     expect(sharedPacer("a#1")).not.toBe(sharedPacer("a#2"))
     expect(sharedPacer("a#1", { limit: 5 }).limit).toBe(5)
+  })
+})
+
+describe("pacer priorities", () => {
+  it("serves confirmations, then checkouts, then polls, then reconciliation, first come first served within each", async () => {
+    const pacer = createPacer({ limit: 1, windowMs: 40, marginMs: 0 })
+    const hold = await pacer.acquire("reconcile")
+    const order: string[] = []
+    const queued = (
+      [
+        ["reconcile", "r1"],
+        ["poll", "p1"],
+        ["checkout", "c1"],
+        ["reconcile", "r2"],
+        ["confirm", "w1"],
+        ["poll", "p2"],
+        ["confirm", "w2"],
+        ["checkout", "c2"],
+      ] as const
+    ).map(([priority, name]) =>
+      pacer.acquire(priority).then((release) => {
+        order.push(name)
+        release()
+      })
+    )
+    expect(pacer.waiting).toBe(8)
+    hold()
+    await Promise.all(queued)
+    expect(order).toEqual(["w1", "w2", "c1", "c2", "p1", "p2", "r1", "r2"])
+    expect(pacer.waiting).toBe(0)
+  })
+
+  it("lets a confirmation that arrives later overtake waiting polls", async () => {
+    const pacer = createPacer({ limit: 1, windowMs: 60, marginMs: 0 })
+    ;(await pacer.acquire())()
+    const order: string[] = []
+    const polls = [1, 2, 3].map((n) => pacer.acquire("poll").then((release) => (order.push(`poll${n}`), release())))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const confirm = pacer.acquire("confirm").then((release) => (order.push("confirm"), release()))
+    await Promise.all([...polls, confirm])
+    expect(order[0]).toBe("confirm")
+  })
+
+  it("counts slots in the store it is given, so two pacers on one store share one budget", async () => {
+    const store = memoryWindowStore()
+    const a = createPacer({ limit: 4, windowMs: 150, store })
+    const b = createPacer({ limit: 4, windowMs: 150, store })
+    const starts: number[] = []
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).acquire().then((release) => (starts.push(Date.now()), release())))
+    )
+    starts.sort((x, y) => x - y)
+    expect(busiestWindow(starts, 150)).toBeLessThanOrEqual(4)
+  })
+
+  it("keeps serving when its store fails for a moment", async () => {
+    const inner = memoryWindowStore()
+    let failures = 2
+    const pacer = createPacer({
+      limit: 5,
+      windowMs: 1000,
+      store: {
+        take: (request) => {
+          if (failures-- > 0) throw new Error("store unreachable")
+          return inner.take(request)
+        },
+        finish: (id, at) => inner.finish(id, at),
+        pause: (until) => inner.pause(until),
+      },
+    })
+    const release = await pacer.acquire("confirm")
+    release()
+    expect(failures).toBeLessThan(0)
+  })
+})
+
+describe("pacer waits with a limit", () => {
+  it("gives up on a call that would wait longer than it accepts, and serves the others", async () => {
+    const pacer = createPacer({ limit: 1, windowMs: 300, marginMs: 0 })
+    ;(await pacer.acquire("confirm"))()
+    const started = Date.now()
+    const poll = pacer.acquire("poll", { maxWaitMs: 50 })
+    const confirm = pacer.acquire("confirm")
+    await expect(poll).rejects.toBeInstanceOf(PacerQueueTimeoutError)
+    expect(Date.now() - started).toBeLessThan(250)
+    expect(pacer.waiting).toBe(1)
+    ;(await confirm)()
+    expect(pacer.waiting).toBe(0)
   })
 })

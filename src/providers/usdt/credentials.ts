@@ -8,6 +8,7 @@ import { createHash } from "node:crypto"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createGatewayClient, type GatewayClient } from "../../gateway"
 import { readSavedCredentials, type SettingsSource } from "../../modules/usdt-settings/saved-credentials"
+import { closeMerchantBudgets, merchantPacer } from "../../payments/merchant-budget"
 import { gatewayBaseUrl, type UsdtProviderOptions, webhookSecretsOf } from "./options"
 
 /** Neither the admin's settings nor the provider options hold credentials yet. */
@@ -74,6 +75,14 @@ export function gatewayClientFor(credentials: GatewayCredentials, http: HttpTuni
       retryBaseDelayMs: http.retryBaseDelayMs,
       maxRateLimitRetries: http.maxRateLimitRetries ?? 2,
       maxRateLimitWaitMs: http.maxRateLimitWaitMs ?? 10_000,
+      // One budget per merchant: per process, or across instances through Medusa's REDIS_URL.
+      pacer: merchantPacer({
+        baseUrl: credentials.baseUrl,
+        merchantId: credentials.merchantId,
+        rateLimit: http.rateLimit,
+        redisUrl: process.env.REDIS_URL || undefined,
+        onFallback: () => console.warn("USDT gateway budget: Redis unreachable, counting requests in this process until it is back"),
+      }),
     })
     clients.set(key, client)
   }
@@ -85,4 +94,5 @@ export async function closeGatewayClients(): Promise<void> {
   const all = [...clients.values()]
   clients.clear()
   await Promise.all(all.map((client) => client.close()))
+  await closeMerchantBudgets()
 }

@@ -59,6 +59,12 @@ export const usdtOptionsSchema = z.object({
   allowInsecureGatewayUrl: z.boolean().optional(),
   /** Days the webhook delivery log keeps a row; the scheduled job prunes older ones. Default 30. */
   deliveryLogRetentionDays: z.number().int().positive().max(3650).optional(),
+  /**
+   * A storefront poll (`POST /store/carts/:id/complete` while the checkout is unpaid) asks the
+   * gateway at most once per session per this many ms; between those it answers from the
+   * session data. Default 15 000.
+   */
+  storefrontPollIntervalMs: z.number().int().nonnegative().optional(),
   /** Gateway HTTP tuning; the defaults suit production. Tests shorten them. */
   http: z
     .object({
@@ -72,6 +78,8 @@ export const usdtOptionsSchema = z.object({
       maxRateLimitRetries: z.number().int().nonnegative().optional(),
       /** Longest single 429 wait, in ms. Default 10 000. */
       maxRateLimitWaitMs: z.number().nonnegative().optional(),
+      /** The merchant's request budget the pacer keeps to: `limit` calls per `windowMs`. Default 120 per 60 000 ms. */
+      rateLimit: z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
     })
     .optional(),
 }).superRefine((options, ctx) => {

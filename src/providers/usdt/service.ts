@@ -28,14 +28,15 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { formatCents, type GatewayClient, toCents } from "../../gateway"
+import { formatCents, type GatewayClient, PacerQueueTimeoutError, toCents } from "../../gateway"
 import { usdtSettingsIn } from "../../modules/usdt-settings/saved-credentials"
 import { assertUsd, centsOf } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
-import { findGatewayPayment } from "./lookup"
+import { findGatewayPayment, type LookupOptions } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
 import { refundLedgerIn } from "../../modules/usdt-settings/refund-ledger"
+import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, POLL_MAX_QUEUE_MS, withCheckTime } from "./poll-budget"
 import { refundThroughGateway } from "./refund"
 import { readSessionData, recordFlag, type UsdtSessionData } from "./session-data"
 import { collectionReader, expireCheckoutRecord, sessionCheckout } from "./session-checkout"
@@ -134,10 +135,14 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     return { data, status: PaymentSessionStatus.PENDING }
   }
 
-  /** Asks the gateway about the session's checkout and folds the answer and its flags into the data. */
+  /**
+   * Asks the gateway about the session's checkout and folds the answer and its flags into the
+   * data: by the record id a confirmation names, else as `findGatewayPayment` finds it.
+   */
   protected async check(
     given: Record<string, unknown> | undefined,
-    context?: { idempotency_key?: string }
+    context: { idempotency_key?: string } | undefined,
+    lookup: LookupOptions
   ): Promise<{ assessment: PaymentAssessment; data: Record<string, unknown> }> {
     const raw = given ?? {}
     const current = readSessionData(raw)
@@ -145,7 +150,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const client = await this.client()
     // A session that reuses (or adopted) another session's checkout finds it by that session's note.
     const note = current.checkout_note ?? sessionId
-    const payment = await gatewayCall("check the USDT payment", () => findGatewayPayment(client, note, current))
+    const payment = await gatewayCall("check the USDT payment", () => findGatewayPayment(client, note, current, lookup))
     if (current.amount_cents === undefined) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, `USDT payment session ${sessionId} does not record the amount it asked for`)
     }
@@ -168,24 +173,47 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     return { assessment, data }
   }
 
+  /**
+   * A confirmation (webhook, reconciliation) asks for the record it names; a storefront poll
+   * asks at most once per session per `storefrontPollIntervalMs` (see poll-budget.ts).
+   */
   async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
-    const { assessment, data } = await this.check(input.data, input.context)
-    return { status: assessment.status, data }
+    const reason = checkReasonOf(input.context)
+    if (reason.kind === "confirmation") {
+      const { assessment, data } = await this.check(input.data, input.context, reason)
+      return { status: assessment.status, data }
+    }
+    return this.poll(input.data, input.context)
   }
 
   async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
-    const { assessment, data } = await this.check(input.data, input.context)
-    return { status: assessment.status, data }
+    return this.poll(input.data, input.context)
+  }
+
+  protected async poll(
+    given: Record<string, unknown> | undefined,
+    context: { idempotency_key?: string } | undefined
+  ): Promise<{ status: PaymentSessionStatus; data: Record<string, unknown> }> {
+    const now = Date.now()
+    const known = answerBetweenPolls(given, now, this.options_.storefrontPollIntervalMs ?? DEFAULT_STOREFRONT_POLL_INTERVAL_MS)
+    if (known) return known
+    try {
+      const { assessment, data } = await this.check(given, context, { priority: "poll", narrow: true, maxQueueMs: POLL_MAX_QUEUE_MS })
+      return { status: assessment.status, data: withCheckTime(data, now) }
+    } catch (error) {
+      if (!(error instanceof PacerQueueTimeoutError)) throw error
+      return { status: PaymentSessionStatus.PENDING, data: given ?? {} }
+    }
   }
 
   async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
-    const { data } = await this.check(input.data, input.context)
+    const { data } = await this.check(input.data, input.context, { priority: "poll" })
     return { data }
   }
 
   /** The gateway captures on payment: capture is a check that the payment was made in full. Idempotent. */
   async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
-    const { assessment, data } = await this.check(input.data, input.context)
+    const { assessment, data } = await this.check(input.data, input.context, { priority: "confirm" })
     if (assessment.status !== PaymentSessionStatus.CAPTURED) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
@@ -207,7 +235,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     let data: Record<string, unknown> = input.data ?? {}
     let current = readSessionData(data)
     if (!current.gateway_payment_id || !current.paid_amount) {
-      data = (await this.check(data, input.context)).data
+      data = (await this.check(data, input.context, { priority: "confirm" })).data
       current = readSessionData(data)
     }
     const paymentId = current.gateway_payment_id
