@@ -42,6 +42,7 @@ export type Faults = Partial<
   Record<
     | "webhook_drop_rate"
     | "webhook_duplicate_rate"
+    | "webhook_duplicate_copies"
     | "webhook_reorder_rate"
     | "webhook_delay_ms"
     | "api_error_rate"
