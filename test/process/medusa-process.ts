@@ -71,6 +71,8 @@ export async function startMedusaProcess(options: MedusaProcessOptions): Promise
     MEDUSA_DISABLE_TELEMETRY: "true",
     // The tests run their own reconciliation; the 5-minute job must not race them.
     USDT_RECONCILE_ENABLED: "false",
+    // No admin UI: it costs seconds at every start, and these tests call the admin API only.
+    MEDUSA_ADMIN_DISABLED: "true",
     ...options.env,
     DATABASE_URL: options.databaseUrl,
     PORT: String(options.port),
