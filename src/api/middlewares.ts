@@ -1,4 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { requireJsonBody } from "./hooks/usdt/require-json"
 
 export default defineMiddlewares({
   routes: [
@@ -7,6 +8,7 @@ export default defineMiddlewares({
       method: ["POST"],
       matcher: "/hooks/usdt",
       bodyParser: { preserveRawBody: true },
+      middlewares: [requireJsonBody],
     },
   ],
 })

@@ -1,0 +1,41 @@
+/**
+ * The chaos run at CI size: `npm run test:chaos -- --checkouts 6 --concurrency 6` (every kind of
+ * shopper once or more, the issue's faults) must end with its exact last line and exit 0.
+ * The full-size run (N = 300, C = 20) is a command of its own: see README.
+ */
+import { spawn } from "node:child_process"
+import { join } from "node:path"
+
+jest.setTimeout(240_000)
+
+const ROOT = join(__dirname, "..", "..", "..")
+const LINE = /^chaos: (\d+) paid, (\d+) orders, (\d+) captures, (\d+) lost, (\d+) doubled, (\d+) unpaid captured, (\d+) over-refunded$/
+
+function runChaos(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env }
+    delete env.NODE_OPTIONS
+    const child = spawn("npm", ["run", "--silent", "test:chaos", "--", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+    let output = ""
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()))
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()))
+    child.on("error", reject)
+    child.on("exit", (code) => resolve({ code, output }))
+  })
+}
+
+describe("npm run test:chaos (CI size)", () => {
+  it("6 checkouts, 6 at a time: nothing lost, doubled, captured unpaid or over-refunded; orders = captures = paid", async () => {
+    const { code, output } = await runChaos(["--checkouts", "6", "--concurrency", "6"])
+    const lines = output.trim().split("\n")
+    const last = lines[lines.length - 1]
+    const match = LINE.exec(last)
+    if (!match || code !== 0) console.info(output)
+    expect(last).toMatch(LINE)
+    const [paid, orders, captures, lost, doubled, unpaidCaptured, overRefunded] = (match ?? []).slice(1).map(Number)
+    expect({ lost, doubled, unpaidCaptured, overRefunded }).toEqual({ lost: 0, doubled: 0, unpaidCaptured: 0, overRefunded: 0 })
+    expect(paid).toBeGreaterThan(0)
+    expect({ orders, captures }).toEqual({ orders: paid, captures: paid })
+    expect(code).toBe(0)
+  })
+})
