@@ -5,20 +5,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { createWriteStream, type WriteStream } from "node:fs"
-import { createServer } from "node:net"
 import { MEDUSA_BIN, ROOT } from "./database"
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { freePort } from "./free-port"
 
 export interface MedusaProcessOptions {
   databaseUrl: string
