@@ -16,12 +16,14 @@ import { freePort, type MedusaProcess, startMedusaProcess } from "../../process/
 import { httpClient, loginAdmin } from "../../process/store-http"
 import { cartRows } from "../../process/store-rows"
 import { type SandboxControl, sandboxControl } from "./helpers/sandbox"
+import { databaseText, secretsIn } from "./helpers/secrets-scan"
 import { storefront } from "./helpers/storefront"
 
 jest.setTimeout(240_000)
 
 const MERCHANT = { id: 3003, apiKey: "sk_test_crash_3003_key", webhookSecret: "whsec_crash_secret" }
 const LOG_DIR = join(ROOT, "test-artifacts", "crash")
+const ENCRYPTION_KEY = "0".repeat(63) + "7"
 
 describe("crash between a verified webhook and the order", () => {
   let sandbox: SandboxControl
@@ -30,6 +32,8 @@ describe("crash between a verified webhook and the order", () => {
   let db: Client
   let medusa: MedusaProcess | undefined
   let port: number
+  /** What every store process wrote, for the secrets scan. */
+  const written: string[] = []
 
   const start = async () =>
     startMedusaProcess({
@@ -42,7 +46,7 @@ describe("crash between a verified webhook and the order", () => {
         USDT_API_KEY: MERCHANT.apiKey,
         USDT_WEBHOOK_SECRET: MERCHANT.webhookSecret,
         USDT_BACKEND_URL: `http://127.0.0.1:${port}`,
-        USDT_ENCRYPTION_KEY: "0".repeat(64),
+        USDT_ENCRYPTION_KEY: ENCRYPTION_KEY,
         STORE_CORS: "http://localhost:8000",
       },
     })
@@ -88,6 +92,7 @@ describe("crash between a verified webhook and the order", () => {
     expect((await sandbox.deliveries()).map((d) => d.status)).toEqual(["pending"])
 
     await medusa.kill("SIGKILL")
+    written.push(medusa.output())
     medusa = undefined
     expect(await cartRows(db, checkout.cartId)).toMatchObject({ orderIds: [], captures: 0 })
 
@@ -110,5 +115,11 @@ describe("crash between a verified webhook and the order", () => {
     // A second run finds everything in sync and changes nothing.
     expect((await admin.reconcile(paidFrom, new Date())).status).toBe(200)
     expect(await cartRows(db, checkout.cartId)).toEqual(healed)
+
+    // Nothing the two store processes logged, and no row they wrote, holds a secret in plain text.
+    written.push(medusa.output())
+    const secrets = { "API key": MERCHANT.apiKey, "webhook secret": MERCHANT.webhookSecret, "encryption key": ENCRYPTION_KEY }
+    expect(secretsIn(written.join("\n"), secrets)).toEqual([])
+    expect(secretsIn(await databaseText({ raw: (sql) => db.query(sql) }), secrets)).toEqual([])
   })
 })
