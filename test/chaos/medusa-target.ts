@@ -13,6 +13,9 @@ import { orderIdOf } from "../integration/medusa/helpers/flows"
 import { storefront } from "../integration/medusa/helpers/storefront"
 import type { ChaosTarget, StartTarget } from "./target"
 
+/** The store's USDT_ENCRYPTION_KEY in chaos runs (exported for the secrets scan). */
+export const CHAOS_ENCRYPTION_KEY = "1".repeat(63) + "9"
+
 export const startMedusaTarget: StartTarget = async (options) => {
   const database = await freshDatabase("chaos")
   const db = await database.connect()
@@ -30,7 +33,7 @@ export const startMedusaTarget: StartTarget = async (options) => {
         USDT_API_KEY: options.merchant.apiKey,
         USDT_WEBHOOK_SECRET: options.merchant.webhookSecret,
         USDT_BACKEND_URL: url,
-        USDT_ENCRYPTION_KEY: "1".repeat(64),
+        USDT_ENCRYPTION_KEY: CHAOS_ENCRYPTION_KEY,
         STORE_CORS: "http://localhost:8000",
       },
     })

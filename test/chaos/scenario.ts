@@ -11,7 +11,7 @@ import { CHAOS_FAULTS, type ChaosArgs, planShoppers, type ShopperPlan } from "./
 import type { ChaosCheckout, ChaosTarget, StartTarget } from "./target"
 import { addCheckout, type ChaosTally, emptyTally } from "./tally"
 
-const MERCHANT = { id: 4004, apiKey: "sk_test_chaos_4004_key", webhookSecret: "whsec_chaos_secret" }
+export const CHAOS_MERCHANT = { id: 4004, apiKey: "sk_test_chaos_4004_key", webhookSecret: "whsec_chaos_secret" }
 const POLL_INTERVAL_MS = 1_000
 const POLLS = 8
 const UNDERPAY = "10.00"
@@ -118,7 +118,7 @@ export interface ChaosReport {
 export async function runChaos(args: ChaosArgs, startTarget: StartTarget, logDir: string, say: (line: string) => void): Promise<ChaosReport> {
   const running = await startSandbox({
     port: 0,
-    merchants: [MERCHANT],
+    merchants: [CHAOS_MERCHANT],
     rateLimit: false,
     webhookRetry: { maxAttempts: 5, baseDelayMs: 200, factor: 2, maxDelayMs: 1_500, timeoutMs: 30_000 },
     quiet: true,
@@ -126,7 +126,7 @@ export async function runChaos(args: ChaosArgs, startTarget: StartTarget, logDir
   const sandbox = sandboxControl(running)
   let target: ChaosTarget | undefined
   try {
-    target = await startTarget({ gatewayUrl: running.url, merchant: MERCHANT, logDir })
+    target = await startTarget({ gatewayUrl: running.url, merchant: CHAOS_MERCHANT, logDir })
     const store = target
     const from = new Date(Date.now() - 60_000)
     await sandbox.setFaults(CHAOS_FAULTS)

@@ -4,11 +4,16 @@
  * The full-size run (N = 300, C = 20) is a command of its own: see README.
  */
 import { spawn } from "node:child_process"
+import { existsSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
+import { CHAOS_ENCRYPTION_KEY } from "../../chaos/medusa-target"
+import { CHAOS_MERCHANT } from "../../chaos/scenario"
+import { secretsIn } from "./helpers/secrets-scan"
 
 jest.setTimeout(240_000)
 
 const ROOT = join(__dirname, "..", "..", "..")
+const STORE_LOG = join(ROOT, "test-artifacts", "chaos", "medusa.log")
 const LINE = /^chaos: (\d+) paid, (\d+) orders, (\d+) captures, (\d+) lost, (\d+) doubled, (\d+) unpaid captured, (\d+) over-refunded$/
 
 function runChaos(args: string[]): Promise<{ code: number | null; output: string }> {
@@ -25,7 +30,10 @@ function runChaos(args: string[]): Promise<{ code: number | null; output: string
 }
 
 describe("npm run test:chaos (CI size)", () => {
+  let logStartOfRun = 0
+
   it("6 checkouts, 6 at a time: nothing lost, doubled, captured unpaid or over-refunded; orders = captures = paid", async () => {
+    logStartOfRun = existsSync(STORE_LOG) ? statSync(STORE_LOG).size : 0
     const { code, output } = await runChaos(["--checkouts", "6", "--concurrency", "6"])
     const lines = output.trim().split("\n")
     const last = lines[lines.length - 1]
@@ -37,5 +45,12 @@ describe("npm run test:chaos (CI size)", () => {
     expect(paid).toBeGreaterThan(0)
     expect({ orders, captures }).toEqual({ orders: paid, captures: paid })
     expect(code).toBe(0)
+  })
+
+  it("nothing the store logged during the run holds a secret in plain text", () => {
+    // The log is appended run after run; this test reads what the run above added.
+    const written = readFileSync(STORE_LOG).subarray(logStartOfRun).toString("utf8")
+    expect(written.length).toBeGreaterThan(0)
+    expect(secretsIn(written, { "API key": CHAOS_MERCHANT.apiKey, "webhook secret": CHAOS_MERCHANT.webhookSecret, "encryption key": CHAOS_ENCRYPTION_KEY })).toEqual([])
   })
 })
