@@ -13,6 +13,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative, sep } from "node:path"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import fc from "fast-check"
 import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
 import { answersSeen, attackCount, moneySnapshot, type Raw, sendRaw } from "./helpers/attacks"
 import { paidWithoutWebhook } from "./helpers/flows"
@@ -209,7 +210,7 @@ medusaIntegrationTestRunner({
       })
     })
 
-    it("admin routes: each one refuses a request without a session, with a forged token and with only a publishable key", async () => {
+    it("admin routes: each one refuses a request without a session, a forged token or a publishable key; with a session, arbitrary JSON never answers 5xx", async () => {
       const routes = adminRoutes()
       expect(routes.length).toBeGreaterThanOrEqual(9)
       const count = attackCount()
@@ -237,6 +238,21 @@ medusaIntegrationTestRunner({
       const headers = await adminHeaders(api, container())
       const settings = await recording.get("/admin/usdt/settings", { headers })
       expect(settings.status).toBe(200)
+
+      // With a session, arbitrary JSON bodies and queries meet each route's zod boundary: never a 5xx.
+      const bodies = ['{"valueOf":""}', '{"__proto__":{"merchant_id":"1"}}', '{"constructor":{"prototype":1}}', "[]", '"text"', "null", "1e999", ...fc.sample(fc.jsonValue({ maxDepth: 3 }), { numRuns: 5, seed: 12 }).map((value) => JSON.stringify(value) ?? "null")]
+      const queries = ["?limit=NaN", "?offset=-1", "?limit=1e9&offset=__proto__", "?limit[]=1", "?valueOf=1"]
+      const auth: [string, string] = ["authorization", headers.authorization]
+      const crashes: string[] = []
+      for (const route of routes) {
+        const tries = route.method === "GET" ? queries.map((query) => ({ url: `${route.path}${query}`, body: "" })) : bodies.map((body) => ({ url: route.path, body }))
+        for (const attempt of tries) {
+          const answer = await sendRaw(`${harness.medusaUrl}${attempt.url}`, route.method, [["content-type", "application/json"], auth], attempt.body)
+          answersSeen.push(answer.text)
+          if (answer.status >= 500 || answer.status === 0) crashes.push(`${route.method} ${attempt.url} ${attempt.body}: ${answer.status}`)
+        }
+      }
+      expect(crashes).toEqual([])
     })
 
     it("secrets saved through the admin are stored encrypted and never answered back", async () => {
