@@ -36,7 +36,7 @@ interface UntypedCore {
 }
 const untypedCore: UntypedCore = { resolveConfig }
 
-const RUNS = { numRuns: 1_500 }
+const RUNS = { numRuns: 500 }
 /** Arbitrary JSON, and objects shaped a little like what each boundary expects. */
 const json = fc.jsonValue({ maxDepth: 4 })
 const nearly = (keys: string[]) =>
