@@ -16,9 +16,9 @@ describe("money properties", () => {
     fc.assert(fc.property(cents, (value) => toCents(centsToWireAmount(value)) === value), { numRuns: 20_000 })
   })
 
-  it("every cents value from 0 to 2,000.00 USD, exhaustively, round-trips in both wire forms", () => {
+  it("every cents value from 0 to 1,000.00 USD, exhaustively, round-trips in both wire forms", () => {
     const broken: number[] = []
-    for (let value = 0; value <= 200_000; value++) {
+    for (let value = 0; value <= 100_000; value++) {
       if (toCents(formatCents(value)) !== value || toCents(centsToWireAmount(value)) !== value) broken.push(value)
     }
     expect(broken).toEqual([])
