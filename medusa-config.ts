@@ -52,8 +52,8 @@ const config = defineConfig({
   },
   admin: {
     backendUrl,
-    // Benchmarks run the store without its admin UI.
-    disable: process.env.MEDUSA_ADMIN_DISABLE === "true",
+    // Tests that run the store as a process need no admin UI (it costs seconds at every start).
+    disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
   },
   modules: [
     // Gateway settings saved from the admin (encrypted with USDT_ENCRYPTION_KEY), the webhook

@@ -67,7 +67,7 @@ export async function startBenchStore(options: BenchStoreOptions): Promise<Bench
     ...process.env,
     NODE_ENV: "development",
     MEDUSA_DISABLE_TELEMETRY: "true",
-    MEDUSA_ADMIN_DISABLE: "true",
+    MEDUSA_ADMIN_DISABLED: "true",
     DATABASE_URL: `postgres://postgres@localhost:5432/${database}`,
     PORT: String(port),
     STORE_CORS: "http://localhost:8000",

@@ -58,7 +58,8 @@ export default async function seedDemo({ container }: ExecArgs): Promise<void> {
   const reused = Boolean(store)
   store ??= await seedStore(container, { withEurRegion: false })
   const admin = await ensureAdmin(container, email, password)
-  const out = join(process.cwd(), ".demo")
+  // DEMO_STATE_DIR: where seed.json goes (tests that seed their own database point it elsewhere).
+  const out = process.env.DEMO_STATE_DIR || join(process.cwd(), ".demo")
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, "seed.json"), JSON.stringify({ ...store, reused, admin }, null, 2))
   logger.info(`Demo store ${reused ? "reused" : "seeded"}; admin user ${admin}.`)

@@ -1,6 +1,7 @@
 import { authenticate, defineMiddlewares } from "@medusajs/framework/http"
 import { usdtRefundLock } from "./admin/usdt/refund-middleware"
 import { usdtSessionGuard } from "./store/usdt-session-guard"
+import { requireJsonBody } from "./hooks/usdt/require-json"
 
 export default defineMiddlewares({
   routes: [
@@ -9,6 +10,7 @@ export default defineMiddlewares({
       method: ["POST"],
       matcher: "/hooks/usdt",
       bodyParser: { preserveRawBody: true },
+      middlewares: [requireJsonBody],
     },
     {
       // Refunds of a USDT payment: one per order at a time, after asking the gateway (authenticated first).

@@ -17,8 +17,15 @@ export const faultsSchema = z.strictObject(
   {
     /** Share of webhook deliveries recorded as "dropped" and never sent. */
     webhook_drop_rate: rate.optional(),
-    /** Share of webhook deliveries sent twice (two deliveries). */
+    /** Share of webhook deliveries sent more than once (as separate deliveries). */
     webhook_duplicate_rate: rate.optional(),
+    /** How many copies a duplicated delivery becomes: 2 to 5, default 2. */
+    webhook_duplicate_copies: z
+      .number({ error: "must be a whole number from 2 to 5" })
+      .int({ error: "must be a whole number from 2 to 5" })
+      .min(2, { error: "must be from 2 to 5" })
+      .max(5, { error: "must be from 2 to 5" })
+      .optional(),
     /** Share of webhook deliveries held back by a random extra delay, so they arrive out of order. */
     webhook_reorder_rate: rate.optional(),
     /** Wait before the first attempt of every delivery. */

@@ -17,13 +17,14 @@ export function validationAnswer(errors: FieldErrors): Answer {
 }
 
 export function fieldErrors(issues: z.ZodError["issues"]): FieldErrors {
-  const errors: FieldErrors = {}
+  // A Map: a field named "valueOf" or "__proto__" must not meet Object.prototype.
+  const errors = new Map<string, string[]>()
   for (const issue of issues) {
     const field = issue.path.map(String).join(".") || "body"
-    const list = (errors[field] ??= [])
-    if (!list.includes(issue.message)) list.push(issue.message)
+    const list = errors.get(field) ?? []
+    if (!list.includes(issue.message)) errors.set(field, [...list, issue.message])
   }
-  return errors
+  return Object.fromEntries(errors)
 }
 
 export type Validated<T> = { ok: true; data: T } | { ok: false; answer: Answer }

@@ -140,7 +140,7 @@ export function createWebhookDispatcher(deps: WebhookDeps): WebhookDispatcher {
       if (closed) return
       const body = JSON.stringify(paymentCompletedEvent(payment))
       const current = faults.current()
-      const copies = faults.roll(current.webhook_duplicate_rate) ? 2 : 1
+      const copies = faults.roll(current.webhook_duplicate_rate) ? (current.webhook_duplicate_copies ?? 2) : 1
       for (let copy = 0; copy < copies; copy++) {
         const applied = copies > 1 ? ["duplicate"] : []
         if (faults.roll(current.webhook_drop_rate)) {

@@ -60,6 +60,7 @@ describe("sandbox gateway: fault switches", () => {
       [{ webhook_duplicate_rate: "half" }, "webhook_duplicate_rate"],
       [{ latency_ms: -1 }, "latency_ms"],
       [{ webhook_delay_ms: 1.5 }, "webhook_delay_ms"],
+      [{ webhook_duplicate_copies: 6 }, "webhook_duplicate_copies"],
       [{ webhook_drop: 1 }, "body"],
     ])("refuses %p with 422 and keeps the faults as they were", async (faults, field) => {
       await setFaults({ api_429_rate: 0.25 })
@@ -98,6 +99,21 @@ describe("sandbox gateway: fault switches", () => {
       const list = await deliveries(sandbox)
       expect(list).toHaveLength(2)
       expect(list.every((d) => d.payment_record_id === id && d.status === "delivered" && d.faults_applied.includes("duplicate"))).toBe(true)
+    })
+
+    it("duplicate with webhook_duplicate_copies 3: the same delivery three times", async () => {
+      await setFaults({ webhook_duplicate_rate: 1, webhook_duplicate_copies: 3 })
+      const id = await paid()
+      await waitFor(() => (receiver.received.length >= 3 ? true : undefined), 2_000, "three webhooks")
+      await sleep(50)
+      expect(receiver.received).toHaveLength(3)
+      expect(new Set(receiver.received.map((hook) => hook.raw.toString())).size).toBe(1)
+      const list = await deliveries(sandbox)
+      expect(list.map((d) => [d.payment_record_id, d.status])).toEqual([
+        [id, "delivered"],
+        [id, "delivered"],
+        [id, "delivered"],
+      ])
     })
 
     it("reorder: holds deliveries back by random delays so that they arrive out of order", async () => {

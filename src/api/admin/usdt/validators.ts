@@ -46,8 +46,10 @@ export type FieldErrors = Record<string, string[]>
 
 /** One list of messages per field; unknown fields are reported under their own names. */
 export function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {}
-  const add = (field: string, message: string) => (errors[field] ??= []).push(message)
+  // A Map, not `{}`: a field named like an Object.prototype member ("valueOf", "__proto__") is
+  // still just a field (found by test/unit/properties-boundaries.test.ts: it made this throw).
+  const errors = new Map<string, string[]>()
+  const add = (field: string, message: string) => errors.set(field, [...(errors.get(field) ?? []), message])
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) add(key, "is not an accepted field")
@@ -55,7 +57,7 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
       add(issue.path.map(String).join(".") || "body", issue.message)
     }
   }
-  return errors
+  return Object.fromEntries(errors)
 }
 
 /** Answers 400 with the per-field errors. */

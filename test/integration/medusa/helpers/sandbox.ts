@@ -4,7 +4,7 @@
  * control API.
  */
 import { z } from "zod"
-import { startSandbox } from "../../../../src/sandbox"
+import { type RunningSandbox, startSandbox } from "../../../../src/sandbox"
 
 export const STORE_MERCHANT = { id: 1001, apiKey: "sk_test_store_1001_key", webhookSecret: "whsec_store_previous" }
 /** The secret the store was given after rotating; both verify. */
@@ -42,6 +42,7 @@ export type Faults = Partial<
   Record<
     | "webhook_drop_rate"
     | "webhook_duplicate_rate"
+    | "webhook_duplicate_copies"
     | "webhook_reorder_rate"
     | "webhook_delay_ms"
     | "api_error_rate"
@@ -89,6 +90,11 @@ export async function startTestSandbox(): Promise<SandboxControl> {
     webhookRetry: { maxAttempts: 5, baseDelayMs: 150, factor: 2, maxDelayMs: 1_000, timeoutMs: 15_000 },
     quiet: true,
   })
+  return sandboxControl(sandbox)
+}
+
+/** The control API of a running sandbox, typed. */
+export function sandboxControl(sandbox: RunningSandbox): SandboxControl {
   const control = (path: string) => `${sandbox.url}/__sandbox${path}`
   const expectOk = async (path: string, method: string, body?: unknown) => {
     const answer = await call(control(path), method, body)

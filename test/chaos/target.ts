@@ -1,0 +1,44 @@
+/**
+ * What the chaos runner needs from a store under test. The runner owns the sandbox gateway and
+ * the shoppers; a target owns its store (the Medusa provider today; the Shopify app and its
+ * stand-in next) and answers in the store's own terms. Adding a target = one file that
+ * implements this and one entry in TARGETS (test/chaos/run.ts).
+ */
+import type { StoreFacts } from "./tally"
+
+export interface ChaosCheckout {
+  /** The store's own handle (a Medusa cart id). */
+  ref: string
+  /** What the gateway payment's `note` will be, to find it at the gateway. */
+  note: string
+  checkoutUrl: string
+}
+
+export interface RefundAnswer {
+  ok: boolean
+  status: number
+  message?: string
+}
+
+export interface ChaosTarget {
+  name: string
+  /** A shopper's checkout up to the gateway's hosted page. Throws when the store refuses. */
+  openCheckout(): Promise<ChaosCheckout>
+  /** One poll of the storefront's "complete": true once the order exists. */
+  pollComplete(ref: string): Promise<boolean>
+  /** The admin refunds `cents` of the checkout's payment. */
+  refund(ref: string, cents: number): Promise<RefundAnswer>
+  /** One reconciliation run over the range; throws when it does not finish. */
+  reconcile(from: Date, to: Date): Promise<string>
+  facts(ref: string): Promise<StoreFacts>
+  stop(): Promise<void>
+}
+
+export interface TargetOptions {
+  gatewayUrl: string
+  merchant: { id: number; apiKey: string; webhookSecret: string }
+  /** Where the store's log goes. */
+  logDir: string
+}
+
+export type StartTarget = (options: TargetOptions) => Promise<ChaosTarget>

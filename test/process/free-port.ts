@@ -1,0 +1,2 @@
+/** The one free-port helper lives in test/free-port.ts. */
+export { freePort } from "../free-port"
