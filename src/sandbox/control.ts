@@ -9,13 +9,15 @@
  *   GET   /__sandbox/deliveries                          webhook deliveries and their attempts
  *   GET   /__sandbox/requests                            API requests received
  *   GET   /__sandbox/faults  · POST /__sandbox/faults    read / replace the fault switches
+ *   GET   /__sandbox/dialects · POST /__sandbox/dialects read / replace the dialect switches (dialects.ts)
  *   GET   /__sandbox/merchants · PATCH /__sandbox/merchants/{id} { active }
  *   POST  /__sandbox/reset
  */
 import { z } from "zod"
 import { type SandboxContext, resetContext } from "./context"
+import { dialectsSchema } from "./dialects"
 import { faultsSchema } from "./faults"
-import { dollarsField } from "./fields"
+import { dollarsField } from "../gateway/contract"
 import { createBulkPayments } from "./bulk-payments"
 import { type Answer, type Incoming, jsonAnswer, methodNotAllowed, parseJsonBody, problem } from "./http"
 import { type ActionResult, closeCheckout, payCheckout } from "./payment-actions"
@@ -57,6 +59,14 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
     return jsonAnswer(200, context.faults.current())
   }
 
+  function setDialects(body: unknown): Answer {
+    const parsed = validate(dialectsSchema, body)
+    if (!parsed.ok) return parsed.answer
+    context.dialects.set(parsed.data)
+    context.log.info(`dialects set: ${JSON.stringify(parsed.data)}`)
+    return jsonAnswer(200, context.dialects.current())
+  }
+
   function setMerchant(id: number, body: unknown): Answer {
     const merchant = store.merchants.get(id)
     if (!merchant) return problem(404, `No merchant ${id} in this sandbox.`)
@@ -69,7 +79,7 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
 
   function reset(): Answer {
     resetContext(context)
-    context.log.info("reset: payments, deliveries, request log, idempotency keys, rate windows and faults cleared")
+    context.log.info("reset: payments, deliveries, request log, idempotency keys, rate windows, faults and dialects cleared")
     return jsonAnswer(200, { reset: true })
   }
 
@@ -96,6 +106,11 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
         return [
           { method: "GET", run: () => jsonAnswer(200, context.faults.current()) },
           { method: "POST", run: setFaults },
+        ]
+      case "/dialects":
+        return [
+          { method: "GET", run: () => jsonAnswer(200, context.dialects.current()) },
+          { method: "POST", run: setDialects },
         ]
       case "/merchants":
         return [{ method: "GET", run: () => jsonAnswer(200, { data: [...store.merchants.values()].map(({ id, active }) => ({ id, active })) }) }]

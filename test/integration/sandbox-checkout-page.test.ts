@@ -1,4 +1,4 @@
-import { paymentSchema } from "../../src/gateway/schemas"
+import { paymentSchema } from "../../src/gateway/contract"
 import { verifyWebhook } from "../../src/gateway/webhook-signature"
 import type { RunningSandbox } from "../../src/sandbox"
 import { API, call, MERCHANT, openCheckout, type Receiver, resetSandbox, start, startReceiver, waitFor } from "./sandbox-helpers"

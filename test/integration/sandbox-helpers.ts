@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 import { z } from "zod"
-import { errorBodySchema } from "../../src/gateway/schemas"
+import { errorBodySchema } from "../../src/gateway/contract"
 import { type RunningSandbox, type SandboxMerchant, type SandboxOptions, startSandbox } from "../../src/sandbox"
 
 export const MERCHANT: SandboxMerchant = { id: 1, apiKey: "sk_sandbox_test_merchant_one", webhookSecret: "whsec_sandbox_test_one" }

@@ -15,6 +15,7 @@ const KIND_LABEL: Record<DiscrepancyKind, string> = {
   refund_not_in_medusa: "refund not in Medusa",
   paid_after_abandon: "paid after abandon",
   completion_failed: "completion failed",
+  unknown_status: "unknown gateway status",
 }
 
 /** GET, or POST with a body; a 502 still carries the run (it stopped early): the panel shows it. */

@@ -4,7 +4,6 @@
  * The checkout answer carries no payment id, so the first look-up is always a listing.
  */
 import { type GatewayClient, GatewayNotFoundError, type Payment } from "../../gateway"
-import { isPaidStatus } from "./status"
 import type { UsdtSessionData } from "./session-data"
 
 /** Slack on both ends of the window, for clock skew between the store and the gateway. */
@@ -14,7 +13,7 @@ const DEFAULT_LOOKBACK_MS = 48 * 60 * 60_000
 
 function rank(payment: Payment, amountCents: number | undefined): number {
   const sameAmount = amountCents !== undefined && payment.amount_cents === amountCents ? 1 : 0
-  if (isPaidStatus(payment)) return 10 + sameAmount
+  if (payment.paid) return 10 + sameAmount
   if (payment.status === "pending") return 5 + sameAmount
   return sameAmount
 }
