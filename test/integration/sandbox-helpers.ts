@@ -220,3 +220,39 @@ export async function startReceiver(respond: (index: number) => number | "hang" 
       }),
   }
 }
+
+export interface SandboxWithReceiver {
+  readonly sandbox: RunningSandbox
+  readonly receiver: Receiver
+}
+
+/**
+ * The set-up most sandbox test files share: one sandbox and one webhook receiver for the file,
+ * both reset before each test (records, deliveries, faults and dialects; received webhooks).
+ * Call at the top of a describe block; read `.sandbox` and `.receiver` inside the tests.
+ */
+export function useSandboxWithReceiver(options: Partial<SandboxOptions> = {}, respond?: (index: number) => number | "hang"): SandboxWithReceiver {
+  const state: { sandbox?: RunningSandbox; receiver?: Receiver } = {}
+  beforeAll(async () => {
+    state.sandbox = await start(options)
+    state.receiver = await startReceiver(respond)
+  })
+  afterAll(async () => {
+    await state.sandbox?.stop()
+    await state.receiver?.close()
+  })
+  beforeEach(async () => {
+    if (state.sandbox) await resetSandbox(state.sandbox)
+    state.receiver?.received.splice(0)
+  })
+  return {
+    get sandbox() {
+      if (!state.sandbox) throw new Error("the sandbox is not started yet")
+      return state.sandbox
+    },
+    get receiver() {
+      if (!state.receiver) throw new Error("the receiver is not started yet")
+      return state.receiver
+    },
+  }
+}
