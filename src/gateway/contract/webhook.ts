@@ -26,6 +26,27 @@ export interface WebhookWire {
   paid_at: string | null
 }
 
+/**
+ * The page's own example body, field for field (with our values where it shows "…"), for tests,
+ * benchmarks and tools; override what a case needs.
+ */
+export function pageWebhookExample(overrides: Partial<WebhookWire> = {}): WebhookWire {
+  return {
+    event: PAYMENT_COMPLETED,
+    status: "completed",
+    merchant_id: 1,
+    amount: "10.50",
+    total_amount: "10.50",
+    currency: "USD",
+    bybit_pay_id: "bp_1",
+    merchant_trade_no: "mt_1",
+    note: "order_123",
+    payment_record_id: 42,
+    paid_at: "2026-03-24T12:00:00+00:00",
+    ...overrides,
+  }
+}
+
 export const webhookEventSchema = z.looseObject({
   event: z.string().min(1),
   status: z.string().optional(),

@@ -8,12 +8,11 @@
 import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createGatewayClient } from "../../../src/gateway"
-import { seedStore, type SeededStore } from "../../../src/scripts/seed-store"
 import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
+import { useShop } from "./helpers/shop"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
-import { adminClient, type AdminClient, type Storefront, storefront } from "./helpers/storefront"
 import { sendSigned } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
@@ -22,19 +21,7 @@ const harness = useUsdtHarness()
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: Storefront
-    let admin: AdminClient
-
-    beforeAll(async () => {
-      store = await seedStore(getContainer(), { paymentProviders: ["pp_usdt_usdt", "pp_system_default"] })
-      admin = await adminClient(getContainer(), api)
-    })
-
-    beforeEach(async () => {
-      shop = storefront(api, store)
-      await harness.sandbox.reset()
-    })
+    const suite = useShop(harness, api, getContainer, { paymentProviders: ["pp_usdt_usdt", "pp_system_default"] })
 
     async function refundsOf(cartId: string) {
       const [payment] = (await cartPaymentState(getContainer(), cartId)).payments
@@ -42,7 +29,7 @@ medusaIntegrationTestRunner({
     }
 
     it("underpayment: not captured, no order, shortfall recorded on the session", async () => {
-      const { checkout, body } = await paidWithoutWebhook(shop, harness.sandbox, "10.00")
+      const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox, "10.00")
       const answer = await sendSigned(harness.medusaUrl, body)
       expect(answer).toMatchObject({ status: 200, body: { outcome: "underpaid", payment_session_id: checkout.session.id } })
       expect(String(answer.body.detail)).toContain("5.50 USD short")
@@ -63,7 +50,7 @@ medusaIntegrationTestRunner({
       ])
 
       // The shopper comes back: the cart cannot be completed with a short payment.
-      const completed = await shop.complete(checkout.cartId)
+      const completed = await suite.shop.complete(checkout.cartId)
       expect(completed.status).not.toBe(200)
       expect(await orderCount(getContainer())).toBe(0)
       expect(await paymentCount(getContainer())).toBe(0)
@@ -71,7 +58,7 @@ medusaIntegrationTestRunner({
     })
 
     it("overpayment: captured for the order's amount, the excess recorded for the admin", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       expect((await harness.sandbox.pay(checkout.checkoutUrl, "20.00")).status).toBe(200)
       const record = await harness.sandbox.paymentByNote(checkout.session.id)
       if (!record) throw new Error("no sandbox record")
@@ -83,7 +70,7 @@ medusaIntegrationTestRunner({
       expect(state.captures).toBe(1)
       expect(state.payments[0].amount).toBe(15.5)
 
-      const order = await admin.order(state.orderIds[0])
+      const order = await suite.admin.order(state.orderIds[0])
       expect(order.status).toBe(200)
       expect(order.data).toMatchObject({
         order: {
@@ -107,11 +94,11 @@ medusaIntegrationTestRunner({
     })
 
     it("expiry: an expired, unpaid checkout cancels the session and completes nothing", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       await harness.sandbox.expire(checkout.checkoutUrl)
       expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(410)
 
-      const completed = await shop.complete(checkout.cartId)
+      const completed = await suite.shop.complete(checkout.cartId)
       expect(completed.status).toBe(400)
       const state = await cartPaymentState(getContainer(), checkout.cartId)
       expect(state.orderIds).toEqual([])
@@ -126,14 +113,14 @@ medusaIntegrationTestRunner({
       expect(await harness.sandbox.deliveries()).toEqual([])
 
       // A fresh session opens a fresh checkout for the same cart.
-      const again = await shop.initiateSession(checkout.paymentCollectionId)
+      const again = await suite.shop.initiateSession(checkout.paymentCollectionId)
       expect(again.status).toBe(200)
       expect((await harness.sandbox.payments()).filter((p) => p.status === "pending")).toHaveLength(1)
     })
 
     it("not yet paid: the storefront's complete waits for the payment and makes nothing", async () => {
-      const checkout = await shop.usdtCheckout()
-      const completed = await shop.complete(checkout.cartId)
+      const checkout = await suite.shop.usdtCheckout()
+      const completed = await suite.shop.complete(checkout.cartId)
       expect(completed.status).toBe(400)
       const state = await cartPaymentState(getContainer(), checkout.cartId)
       expect(state.orderIds).toEqual([])
@@ -151,9 +138,9 @@ medusaIntegrationTestRunner({
     })
 
     it("payment after the cart was abandoned: recognised and acknowledged, not turned into an order", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       // The shopper goes back and picks another payment method: Medusa deletes the USDT session.
-      const switched = await shop.initiateSession(checkout.paymentCollectionId, "pp_system_default")
+      const switched = await suite.shop.initiateSession(checkout.paymentCollectionId, "pp_system_default")
       expect(switched.status).toBe(200)
       const before = await cartPaymentState(getContainer(), checkout.cartId)
       expect(before.sessions.map((s) => s.provider_id)).toEqual(["pp_system_default"])
@@ -175,7 +162,7 @@ medusaIntegrationTestRunner({
     })
 
     it("updatePayment keeps an open checkout for the same amount and opens a new one for another", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       const payment = getContainer().resolve(Modules.PAYMENT)
       const update = (amount: number, data: Record<string, unknown>) =>
         payment.updatePaymentSession({ id: checkout.session.id, amount, currency_code: "usd", data })
@@ -195,10 +182,10 @@ medusaIntegrationTestRunner({
     })
 
     it("the gateway down during checkout: a clear error and nothing half-made", async () => {
-      const cartId = await shop.cartReadyForPayment()
-      const collectionId = await shop.paymentCollection(cartId)
+      const cartId = await suite.shop.cartReadyForPayment()
+      const collectionId = await suite.shop.paymentCollection(cartId)
       await harness.sandbox.setFaults({ api_error_rate: 1 })
-      const failed = await shop.initiateSession(collectionId)
+      const failed = await suite.shop.initiateSession(collectionId)
       expect(failed.status).toBe(400)
       expect(failed.data).toMatchObject({ message: expect.stringContaining("the USDT gateway is unavailable") })
       expect(JSON.stringify(failed.data)).not.toContain("sk_test_store_1001_key")
@@ -209,15 +196,15 @@ medusaIntegrationTestRunner({
       expect(await harness.sandbox.payments()).toEqual([])
 
       await harness.sandbox.setFaults({})
-      const retried = await shop.initiateSession(collectionId)
+      const retried = await suite.shop.initiateSession(collectionId)
       expect(retried.status).toBe(200)
       expect((await cartPaymentState(getContainer(), cartId)).sessions).toHaveLength(1)
       expect(await harness.sandbox.payments()).toHaveLength(1)
     })
     it("refunds part, then the rest, recording each gateway refund in the payment data", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
 
-      const first = await admin.refund(payment.id, 5)
+      const first = await suite.admin.refund(payment.id, 5)
       expect(first.status).toBe(200)
       let refunds = await refundsOf(cartId)
       expect(refunds.medusa).toEqual([expect.objectContaining({ amount: 5 })])
@@ -227,7 +214,7 @@ medusaIntegrationTestRunner({
       })
       expect(await harness.sandbox.paymentByNote(note)).toMatchObject({ status: "partially_refunded", refunded_amount: "5.00" })
 
-      const rest = await admin.refund(payment.id, 10.5)
+      const rest = await suite.admin.refund(payment.id, 10.5)
       expect(rest.status).toBe(200)
       refunds = await refundsOf(cartId)
       expect(refunds.medusa.map((r) => r.amount).sort()).toEqual([10.5, 5])
@@ -243,13 +230,13 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses a refund beyond what was paid before calling the gateway", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
-      const tooMuch = await admin.refund(payment.id, 20)
+      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
+      const tooMuch = await suite.admin.refund(payment.id, 20)
       expect(tooMuch.status).toBe(400)
       expect(tooMuch.data).toMatchObject({ message: expect.stringMatching(/more than the captured amount/) })
 
-      await admin.refund(payment.id, 15)
-      const rest = await admin.refund(payment.id, 1)
+      await suite.admin.refund(payment.id, 15)
+      const rest = await suite.admin.refund(payment.id, 1)
       expect(rest.status).toBe(400)
       expect((await refundsOf(cartId)).medusa).toHaveLength(1)
       const record = await harness.sandbox.paymentByNote(note)
@@ -257,13 +244,13 @@ medusaIntegrationTestRunner({
     })
 
     it("a refund the gateway refuses (422) reaches the admin with the gateway's message", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
       // The merchant refunded 10.00 on the gateway's dashboard, outside Medusa.
       const dashboard = createGatewayClient({ baseUrl: harness.sandbox.url, merchantId: STORE_MERCHANT.id, apiKey: STORE_MERCHANT.apiKey, rateLimit: false })
       await dashboard.refundPayment(recordId, { amountCents: 1000, reason: "dashboard" })
       await dashboard.close()
 
-      const refused = await admin.refund(payment.id, 10)
+      const refused = await suite.admin.refund(payment.id, 10)
       expect(refused.status).toBe(400)
       expect(refused.data).toMatchObject({ message: expect.stringMatching(/refused to refund the USDT payment.*422.*5\.50 still refundable/s) })
       expect((await refundsOf(cartId)).medusa).toEqual([])
@@ -271,15 +258,15 @@ medusaIntegrationTestRunner({
     })
 
     it("a refund while the gateway answers 429, then 5xx: an error each time, nothing recorded; then it goes through", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
 
       await harness.sandbox.setFaults({ api_429_rate: 1 })
-      const throttled = await admin.refund(payment.id, 5)
+      const throttled = await suite.admin.refund(payment.id, 5)
       expect(throttled.status).toBe(400)
       expect(throttled.data).toMatchObject({ message: expect.stringContaining("rate limiting this store (429)") })
 
       await harness.sandbox.setFaults({ api_error_rate: 1 })
-      const failing = await admin.refund(payment.id, 5)
+      const failing = await suite.admin.refund(payment.id, 5)
       expect(failing.status).toBe(400)
       expect(failing.data).toMatchObject({ message: expect.stringMatching(/unavailable.*may or may not have been made/s) })
 
@@ -287,7 +274,7 @@ medusaIntegrationTestRunner({
       expect((await harness.sandbox.paymentByNote(note))?.refunds).toEqual([])
 
       await harness.sandbox.setFaults({})
-      const ok = await admin.refund(payment.id, 5)
+      const ok = await suite.admin.refund(payment.id, 5)
       expect(ok.status).toBe(200)
       expect((await refundsOf(cartId)).medusa).toEqual([expect.objectContaining({ amount: 5 })])
       expect((await harness.sandbox.paymentByNote(note))?.refunds.map((r) => r.amount)).toEqual(["5.00"])
