@@ -51,20 +51,19 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
     return actionAnswer(payCheckout(context, token, parsed.data.amount))
   }
 
-  function setFaults(body: unknown): Answer {
-    const parsed = validate(faultsSchema, body)
-    if (!parsed.ok) return parsed.answer
-    context.faults.set(parsed.data)
-    context.log.info(`faults set: ${JSON.stringify(parsed.data)}`)
-    return jsonAnswer(200, context.faults.current())
-  }
-
-  function setDialects(body: unknown): Answer {
-    const parsed = validate(dialectsSchema, body)
-    if (!parsed.ok) return parsed.answer
-    context.dialects.set(parsed.data)
-    context.log.info(`dialects set: ${JSON.stringify(parsed.data)}`)
-    return jsonAnswer(200, context.dialects.current())
+  /** GET and POST of a set of switches replaced whole (faults, dialects). */
+  function switchRoutes<T>(name: string, schema: z.ZodType<T>, switches: { current(): T; set(value: T): void }): Route[] {
+    const set = (body: unknown): Answer => {
+      const parsed = validate(schema, body)
+      if (!parsed.ok) return parsed.answer
+      switches.set(parsed.data)
+      context.log.info(`${name} set: ${JSON.stringify(parsed.data)}`)
+      return jsonAnswer(200, switches.current())
+    }
+    return [
+      { method: "GET", run: () => jsonAnswer(200, switches.current()) },
+      { method: "POST", run: set },
+    ]
   }
 
   function setMerchant(id: number, body: unknown): Answer {
@@ -103,15 +102,9 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
       case "/requests":
         return [{ method: "GET", run: () => jsonAnswer(200, context.requests.entries()) }]
       case "/faults":
-        return [
-          { method: "GET", run: () => jsonAnswer(200, context.faults.current()) },
-          { method: "POST", run: setFaults },
-        ]
+        return switchRoutes("faults", faultsSchema, context.faults)
       case "/dialects":
-        return [
-          { method: "GET", run: () => jsonAnswer(200, context.dialects.current()) },
-          { method: "POST", run: setDialects },
-        ]
+        return switchRoutes("dialects", dialectsSchema, context.dialects)
       case "/merchants":
         return [{ method: "GET", run: () => jsonAnswer(200, { data: [...store.merchants.values()].map(({ id, active }) => ({ id, active })) }) }]
       case "/reset":

@@ -28,7 +28,7 @@ import type {
   WebhookActionResult,
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { formatCents, type GatewayClient, toCents } from "../../gateway"
+import { formatCents, type GatewayClient, refundOutcome, toCents } from "../../gateway"
 import { assertUsd, centsOf, openCheckout } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
@@ -43,7 +43,6 @@ function isLogger(value: unknown): value is UsdtLogger {
   return typeof value === "object" && value !== null && "warn" in value && typeof value.warn === "function"
 }
 
-const FAILED_REFUND_STATUSES = new Set(["failed", "rejected", "error", "canceled", "cancelled", "declined"])
 
 class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOptions> {
   static identifier = "usdt"
@@ -205,7 +204,8 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const reason = `Refund from the store admin${medusaRefundId ? ` (${medusaRefundId})` : ""}`
     const client = await this.client()
     const refund = await gatewayCall("refund the USDT payment", () => client.refundPayment(paymentId, { amountCents, reason }))
-    if (FAILED_REFUND_STATUSES.has(refund.status.toLowerCase())) {
+    const outcome = refundOutcome(refund.status)
+    if (outcome === "failed") {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `The USDT gateway did not make the refund: refund ${refund.refund_id} is ${refund.status}`,
@@ -213,8 +213,10 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       )
     }
     this.logger_.info(`USDT refund ${refund.refund_id} (${refund.status}) of ${formatCents(amountCents)} USD on gateway payment ${paymentId}`)
-    // The gateway moves the record to partially_refunded / refunded: keep the data's view of it in step.
-    const gatewayStatus = refundedCents + amountCents >= paidCents ? "refunded" : "partially_refunded"
+    // The gateway moves the record to partially_refunded / refunded once the refund is done: keep
+    // the data's view in step then; a pending refund (recorded with its status) is confirmed later.
+    const settledStatus = refundedCents + amountCents >= paidCents ? "refunded" : "partially_refunded"
+    const gatewayStatus = outcome === "succeeded" ? settledStatus : current.gateway_status
     return {
       data: recordFlag({ ...data, gateway_status: gatewayStatus }, { kind: "refund", refundId: refund.refund_id, status: refund.status, amountCents, reason, medusaRefundId }),
     }
