@@ -49,6 +49,8 @@ medusaIntegrationTestRunner({
 
       // Not paid yet: the storefront's completion waits, whatever the gateway calls the state.
       const checkout = await suite.shop.usdtCheckout()
+      // The cart whose webhook will be lost is opened meanwhile (the guest customer exists by now).
+      const opening = suite.shop.usdtCheckout()
       const early = await suite.shop.complete(checkout.cartId)
       expect(orderIdOf(early.data)).toBeUndefined()
       expect((await cartPaymentState(getContainer(), checkout.cartId)).orderIds).toEqual([])
@@ -82,7 +84,7 @@ medusaIntegrationTestRunner({
       // A lost webhook among more records than one page holds: reconciliation heals it.
       await sandbox.bulk(120, new Date(testStart - 4 * MINUTE), new Date(testStart - MINUTE))
       await sandbox.setFaults({ webhook_drop_rate: 1 })
-      const lost = await suite.shop.usdtCheckout()
+      const lost = await opening
       expect((await sandbox.pay(lost.checkoutUrl)).status).toBe(200)
       await sandbox.setFaults({})
       const { summary } = await runUsdtReconciliation(getContainer(), {
