@@ -14,6 +14,7 @@
  */
 import { z } from "zod"
 import type { BalanceWire, PaymentsPageWire, PaymentWire, RefundWire, WebhookWire } from "../gateway/contract"
+import { createSwitchSet, type SwitchSet } from "./switches"
 
 export const dialectsSchema = z.strictObject(
   {
@@ -31,10 +32,7 @@ export type Dialects = z.infer<typeof dialectsSchema>
 
 type Json = Record<string, unknown>
 
-export interface DialectSwitches {
-  current(): Dialects
-  set(dialects: Dialects): void
-  clear(): void
+export interface DialectSwitches extends SwitchSet<Dialects> {
   /** The page size and page number the list really uses. */
   listPaging(asked: { perPage: number; page: number }): { perPage: number; page: number }
   /** When a refund made at `now` settles. */
@@ -52,44 +50,40 @@ const sixDecimals = (amount: unknown) => (typeof amount === "string" ? `${amount
 const idText = (id: unknown) => (typeof id === "number" ? String(id) : id)
 
 export function createDialectSwitches(): DialectSwitches {
-  let dialects: Dialects = {}
+  const switches = createSwitchSet<Dialects>(() => ({}))
+  const on = (): Dialects => switches.current()
 
   function reshape(view: object, on: boolean | undefined, fields: readonly string[], change: (value: unknown) => unknown): Json {
     const out: Json = { ...view }
     if (on) for (const field of fields) if (field in out) out[field] = change(out[field])
     return out
   }
-  const money = (view: object, fields: readonly string[]) => reshape(view, dialects.six_decimal_amounts, fields, sixDecimals)
-  const ids = (view: object, fields: readonly string[]) => reshape(view, dialects.string_ids, fields, idText)
+  const money = (view: object, fields: readonly string[]) => reshape(view, on().six_decimal_amounts, fields, sixDecimals)
+  const ids = (view: object, fields: readonly string[]) => reshape(view, on().string_ids, fields, idText)
 
   function payment(view: PaymentWire): Json {
-    const status = dialects.unknown_status && view.status === "pending" ? dialects.unknown_status : view.status
+    const unknown = on().unknown_status
+    const status = unknown && view.status === "pending" ? unknown : view.status
     const shaped = ids(money({ ...view, status }, ["amount", "total_amount", "refunded_amount"]), ["id", "merchant_id"])
-    if (dialects.string_ids && typeof view.bybit_pay_id === "string") shaped.bybit_pay_id = numericOf(view.bybit_pay_id)
+    if (on().string_ids && typeof view.bybit_pay_id === "string") shaped.bybit_pay_id = numericOf(view.bybit_pay_id)
     return shaped
   }
 
   return {
-    current: () => ({ ...dialects }),
-    set(next) {
-      dialects = { ...next }
+    ...switches,
+    listPaging({ perPage, page }) {
+      const { per_page_cap: cap, ignore_page: ignorePage } = on()
+      return { perPage: cap ? Math.min(perPage, cap) : perPage, page: ignorePage ? 1 : page }
     },
-    clear() {
-      dialects = {}
-    },
-    listPaging: ({ perPage, page }) => ({
-      perPage: dialects.per_page_cap ? Math.min(perPage, dialects.per_page_cap) : perPage,
-      page: dialects.ignore_page ? 1 : page,
-    }),
-    refundSettlesAt: (now) => now + (dialects.refunds_pending_ms ?? 0),
-    signingTimestamp: (fresh, first) => (dialects.webhook_same_timestamp && first !== undefined ? first : fresh),
+    refundSettlesAt: (now) => now + (on().refunds_pending_ms ?? 0),
+    signingTimestamp: (fresh, first) => (on().webhook_same_timestamp && first !== undefined ? first : fresh),
     payment,
     page: (view) => ({ ...view, data: view.data.map(payment) }),
     balance: (view) => money(view, ["received_total", "refunded_total", "available_ledger"]),
     refund: (view) => ids(money(view, ["amount"]), ["refund_id", "payment_id"]),
     webhook(view) {
       const shaped = ids(money(view, ["amount", "total_amount"]), ["merchant_id", "payment_record_id"])
-      if (dialects.string_ids && typeof view.bybit_pay_id === "string") shaped.bybit_pay_id = numericOf(view.bybit_pay_id)
+      if (on().string_ids && typeof view.bybit_pay_id === "string") shaped.bybit_pay_id = numericOf(view.bybit_pay_id)
       return shaped
     },
   }
