@@ -123,7 +123,7 @@ export interface SettingsSuite {
  * and an admin session, handed to `suite` inside the runner.
  */
 export function settingsTestRunner(suite: (context: SettingsSuite) => void): void {
-  jest.setTimeout(60_000)
+  jest.setTimeout(120_000)
   const harness = useUsdtHarness()
   const logs = captureLogs()
   medusaIntegrationTestRunner({
