@@ -4,20 +4,31 @@
  * against the contract's schemas, and amounts go in and come out as integer cents.
  */
 import { createHash } from "node:crypto"
+import type { z } from "zod"
 import { type GatewayClientConfig, resolveConfig } from "./config"
-import { GatewayInputError } from "./errors"
-import { assertCents, type Cents, centsToWireAmount } from "./money"
-import { type RequestPriority, sharedPacer } from "./pacer"
 import {
   balanceSchema,
+  type CheckoutRequest,
+  checkoutRequestSchema,
   checkoutSessionSchema,
+  gatewayId,
+  isHttpUrl,
+  issuePath,
+  type KnownPaymentStatus,
+  listPaymentsQuerySchema,
+  parseIsoBound,
   type Payment,
   paymentSchema,
   type PaymentsPage,
   paymentsPageSchema,
-  type PaymentStatus,
+  type RefundRequest,
+  refundRequestSchema,
   refundSchema,
-} from "./schemas"
+} from "./contract"
+import { GatewayInputError } from "./errors"
+import { assertCents, type Cents, centsToWireAmount } from "./money"
+import { type RequestPriority, sharedPacer } from "./pacer"
+import { isoInstant, readPages } from "./paging"
 import { createTransport, type TransportStats } from "./transport"
 
 const API = "/api/v1/merchant"
@@ -33,7 +44,7 @@ export interface CreateCheckoutInput {
 }
 
 export interface ListPaymentsFilter {
-  status?: PaymentStatus
+  status?: KnownPaymentStatus
   /** ISO 8601 date or date-time (UTC), or a Date. */
   from?: string | Date
   /** Inclusive. */
@@ -72,35 +83,37 @@ export function checkoutIdempotencyKey(reference: string, amountCents: Cents): s
   return `usdt-${digest}`
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+function dateOf(value: string | Date | undefined, field: string): Date | undefined {
+  if (value === undefined) return undefined
+  const ms = value instanceof Date ? value.getTime() : (parseIsoBound(value)?.ms ?? Number.NaN)
+  if (Number.isNaN(ms)) {
+    throw new GatewayInputError(`${field} ${JSON.stringify(String(value))} is not an ISO 8601 date or date-time (UTC)`, field)
+  }
+  return value instanceof Date ? value : new Date(ms)
+}
 
 function isoOf(value: string | Date | undefined, field: string): string | undefined {
-  if (value === undefined) return undefined
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new GatewayInputError(`${field} is an invalid date`, field)
-    return value.toISOString()
-  }
-  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GatewayInputError(`${field} ${JSON.stringify(value)} is not an ISO 8601 date or date-time (UTC)`, field)
-  }
-  return value
+  const date = dateOf(value, field)
+  return value instanceof Date && date ? isoInstant(date) : (value as string | undefined)
 }
 
 function paymentId(id: number | string): string {
-  const text = String(id)
-  if (!/^\d{1,18}$/.test(text) || Number(text) <= 0) {
-    throw new GatewayInputError(`payment id ${JSON.stringify(text)} must be a positive whole number`, "id")
-  }
-  return text
+  const parsed = gatewayId.safeParse(id)
+  if (!parsed.success) throw new GatewayInputError(`payment id ${JSON.stringify(String(id))} must be a positive whole number`, "id")
+  return String(parsed.data)
+}
+
+/** Checks a request against the contract before it is sent; the first problem names its field. */
+function checked<T>(schema: z.ZodType, request: T): T {
+  const parsed = schema.safeParse(request)
+  if (parsed.success) return request
+  const issue = parsed.error.issues[0]
+  const field = issuePath(issue.path) || "request"
+  throw new GatewayInputError(`${field}: ${issue.message}`, field)
 }
 
 function httpUrl(value: string, field: string): string {
-  try {
-    const url = new URL(value)
-    if (url.protocol === "http:" || url.protocol === "https:") return value
-  } catch {
-    // fall through
-  }
+  if (isHttpUrl(value)) return value
   throw new GatewayInputError(`${field} must be an absolute http(s) URL, got ${JSON.stringify(value)}`, field)
 }
 
@@ -124,32 +137,33 @@ export function createGatewayClient(config: GatewayClientConfig) {
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
       throw new GatewayInputError(`perPage must be a whole number from 1 to 100, got ${perPage}`, "perPage")
     }
+    const query = {
+      merchant: resolved.merchantId,
+      status: filter.status,
+      from: isoOf(filter.from, "from"),
+      to: isoOf(filter.to, "to"),
+      per_page: String(perPage),
+      page: String(filter.page ?? 1),
+    }
+    checked(listPaymentsQuerySchema, query)
     return transport.send({
       method: "GET",
       path: `${API}/payments`,
-      query: {
-        merchant: resolved.merchantId,
-        status: filter.status,
-        from: isoOf(filter.from, "from"),
-        to: isoOf(filter.to, "to"),
-        per_page: perPage,
-        page: filter.page ?? 1,
-      },
+      query,
       schema: paymentsPageSchema,
       priority: call.priority ?? "reconcile",
       maxQueueMs: call.maxQueueMs,
     })
   }
 
-  /** Every page of a filter, in order, at the largest page size unless told otherwise. */
-  async function* paymentPages(filter: Omit<ListPaymentsFilter, "page"> = {}, call: CallOptions = {}): AsyncGenerator<PaymentsPage> {
-    for (let page = 1; ; page++) {
-      const result = await listPayments({ ...filter, page }, call)
-      yield result
-      const perPage = result.per_page ?? filter.perPage ?? 100
-      const last = result.last_page ?? Math.ceil(result.total / perPage)
-      if (result.data.length === 0 || page >= last) return
-    }
+  /**
+   * Every page of a filter, in order, at the largest page size unless told otherwise; a capped
+   * `per_page` or an ignored `page` is detected and read around (see paging.ts).
+   */
+  function paymentPages(filter: Omit<ListPaymentsFilter, "page"> = {}, call: CallOptions = {}): AsyncGenerator<PaymentsPage> {
+    const window = { from: dateOf(filter.from, "from"), to: dateOf(filter.to, "to") }
+    const perPage = filter.perPage ?? 100
+    return readPages((request) => listPayments({ ...filter, ...request }, call), window, perPage)
   }
 
   return {
@@ -163,16 +177,16 @@ export function createGatewayClient(config: GatewayClientConfig) {
       const amountCents = assertCents(input.amountCents, "amountCents")
       if (amountCents === 0) throw new GatewayInputError("amountCents must be more than zero", "amountCents")
       if (!input.note?.trim()) throw new GatewayInputError("note (the order reference) is required", "note")
-      const body: Record<string, unknown> = {
+      const body: CheckoutRequest = {
         amount: centsToWireAmount(amountCents),
         note: input.note,
         notify_url: httpUrl(input.notifyUrl, "notifyUrl"),
+        ...(input.successUrl ? { success_url: httpUrl(input.successUrl, "successUrl") } : {}),
       }
-      if (input.successUrl) body.success_url = httpUrl(input.successUrl, "successUrl")
       return transport.send({
         method: "POST",
         path: `${API}/checkout-session`,
-        body,
+        body: checked(checkoutRequestSchema, body),
         idempotencyKey: input.idempotencyKey ?? checkoutIdempotencyKey(input.note, amountCents),
         schema: checkoutSessionSchema,
         priority: call.priority ?? "checkout",
@@ -214,7 +228,7 @@ export function createGatewayClient(config: GatewayClientConfig) {
       return transport.send({
         method: "POST",
         path: `${API}/payments/${paymentId(id)}/refund`,
-        body: { amount: centsToWireAmount(amountCents), reason: input.reason ?? "" },
+        body: checked(refundRequestSchema, { amount: centsToWireAmount(amountCents), reason: input.reason ?? "" } satisfies RefundRequest),
         idempotencyKey: input.idempotencyKey,
         repeatable: false,
         schema: refundSchema,

@@ -4,10 +4,23 @@
  */
 import { z } from "zod"
 import type { Dispatcher } from "undici"
+import { httpUrl } from "./contract/fields"
 import { GatewayConfigError } from "./errors"
 import type { Pacer } from "./pacer"
 
 export const PRODUCTION_BASE_URL = "https://gatenoc.com"
+
+/**
+ * A merchant's credentials as every integration holds them (saved by an admin, or given as
+ * options): the gateway to call, the merchant id and API key for calls, and the webhook
+ * secrets (current first while one rotates) for verifying deliveries.
+ */
+export interface GatewayCredentials {
+  baseUrl: string
+  merchantId: string
+  apiKey: string
+  webhookSecrets: string[]
+}
 
 export interface GatewayClientConfig {
   /** Gateway origin. Default the production URL; the sandbox is `http://127.0.0.1:<port>`. */
@@ -43,9 +56,7 @@ export interface GatewayClientConfig {
 }
 
 const configSchema = z.object({
-  baseUrl: z
-    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://gatenoc.com" })
-    .optional(),
+  baseUrl: httpUrl("must be an http(s) URL such as https://gatenoc.com").optional(),
   merchantId: z.union([
     z.number().int().positive(),
     z.string().regex(/^[1-9]\d*$/, { error: "must be the numeric merchant id" }),

@@ -13,6 +13,7 @@ export type Cents = number
 export const MAX_CENTS: Cents = 1_000_000_000
 
 const DECIMAL = /^(\d+)(?:\.(\d{1,2}))?$/
+const ANY_DECIMALS = /^(\d+)(?:\.(\d+))?$/
 
 /**
  * Parses a dollar amount given as a decimal string ("10.50") or a number (10.5) into cents.
@@ -56,6 +57,24 @@ export function toCents(amount: string | number, field = "amount"): Cents {
   }
   const cents = Number(whole) * 100 + Number(fraction)
   return assertCents(cents, field)
+}
+
+/**
+ * THE rule for an amount the gateway *answers* with more than two decimals (USDT has six):
+ * it is rounded to the nearest cent, half up, as a decimal string and never through floats.
+ * "10.500000" is 1050, "10.504999" is 1050, "10.505" is 1051. Every answer amount (asked,
+ * paid, refunded) goes through this one rule, so two equal wire amounts are always equal
+ * cents, and an underpayment is only ever found when the rounded paid amount is a whole cent
+ * short of the asked one (a shortfall of half a cent or more): a sub-cent difference is never
+ * an underpayment. Requests stay strict (`toCents`): at most two decimals are ever sent.
+ */
+export function answerCents(amount: string | number, field = "amount"): Cents {
+  const text = typeof amount === "number" ? (Number.isFinite(amount) ? String(amount) : "") : String(amount).trim()
+  const match = ANY_DECIMALS.exec(text)
+  if (!match || (match[2] ?? "").length <= 2) return toCents(amount, field)
+  const fraction = match[2]
+  const cents = toCents(`${match[1]}.${fraction.slice(0, 2)}`, field)
+  return assertCents(cents + (Number(fraction[2]) >= 5 ? 1 : 0), field)
 }
 
 /** Checks that a value is a whole, non-negative, sane number of cents. */

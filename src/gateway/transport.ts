@@ -19,7 +19,7 @@ import {
   redact,
 } from "./errors"
 import type { Pacer, RequestPriority } from "./pacer"
-import { errorBodySchema, issuePath } from "./schemas"
+import { errorBodySchema, issuePath } from "./contract"
 
 export interface GatewayRequest<S extends z.ZodType> {
   method: "GET" | "POST"
@@ -164,13 +164,13 @@ export function createTransport(
     try {
       json = JSON.parse(text)
     } catch {
-      throw new GatewayContractError(`The gateway answered ${describe(request)} (${status}) with a body that is not JSON`, "(body)", { status, raw: redact(text.slice(0, 200), secrets) })
+      throw new GatewayContractError(`The gateway answered in an unexpected format: the body of ${describe(request)} (${status}) is not JSON`, "(body)", { status, raw: redact(text.slice(0, 200), secrets) })
     }
     const parsed = request.schema.safeParse(json)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
       const path = issuePath(issue.path) || "(root)"
-      throw new GatewayContractError(`The gateway's answer to ${describe(request)} breaks the contract at ${path}: ${issue.message}`, path, { status, raw: json })
+      throw new GatewayContractError(`The gateway answered in an unexpected format: field ${path} of ${describe(request)} ${issue.message}`, path, { status, raw: json })
     }
     return parsed.data
   }

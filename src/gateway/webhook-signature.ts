@@ -8,7 +8,7 @@
  * contract only once the signature holds. Failures are returned as a typed reason, not thrown.
  */
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto"
-import { issuePath, type WebhookEvent, webhookEventSchema } from "./schemas"
+import { issuePath, type WebhookEvent, webhookEventSchema } from "./contract"
 
 export const TIMESTAMP_HEADER = "x-gateway-timestamp"
 export const SIGNATURE_HEADER = "x-gateway-signature"

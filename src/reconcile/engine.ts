@@ -6,7 +6,7 @@
  * step), streams (one page in memory at a time) and never throws: a failure ends the run with
  * `complete: false` and the reason.
  */
-import type { Payment, PaymentStatus } from "../gateway"
+import type { Payment, KnownPaymentStatus } from "../gateway"
 import { addFailure, addVerdict, emptySummary } from "./summary"
 import type {
   ExpiryStep,
@@ -27,14 +27,14 @@ export const MAX_PAGE_SIZE = 100
  * are compared with Medusa's refunds. (The list filters one status at a time, so each status
  * costs at least one request.)
  */
-export const RECONCILED_STATUSES: readonly PaymentStatus[] = ["completed", "partially_refunded", "refunded"]
+export const RECONCILED_STATUSES: readonly KnownPaymentStatus[] = ["completed", "partially_refunded", "refunded"]
 
 export interface ReconcileEngineInput {
   source: PaymentPageSource
   /** The client's counters, read before and after to count this run's requests. */
   counters?: RequestCounters
   window: ReconcileWindow
-  statuses?: readonly PaymentStatus[]
+  statuses?: readonly KnownPaymentStatus[]
   /** Default (and at most) 100. */
   pageSize?: number
   settlePage: SettlePage
@@ -58,6 +58,13 @@ async function settleSafely(settlePage: SettlePage, payments: readonly Payment[]
     for (const payment of payments) byId.set(payment.id, { gateway_payment_id: payment.id, action: "failed", discrepancies: [], failure })
   }
   return byId
+}
+
+/** A listed record that is not paid (the list's status filter not applied, or a status we do not know). */
+function unpaidVerdict(payment: Payment): PaymentVerdict {
+  if (payment.status_known) return { gateway_payment_id: payment.id, action: "in_sync", discrepancies: [] }
+  const message = `the gateway lists this payment with the status ${JSON.stringify(payment.status)}, which the contract does not know: it is not treated as paid; check it in the gateway dashboard`
+  return { gateway_payment_id: payment.id, action: "reported", discrepancies: [{ kind: "unknown_status", gateway_payment_id: payment.id, message }] }
 }
 
 function noteOf(payment: Payment): string | null {
@@ -88,8 +95,14 @@ export async function reconcile(input: ReconcileEngineInput): Promise<ReconcileS
           const note = noteOf(payment)
           if (note) candidates.delete(note)
         }
-        const verdicts = await settleSafely(input.settlePage, result.data)
+        // Only what the gateway shows as paid is settled; an unknown status is flagged, never settled.
+        const paid = result.data.filter((payment) => payment.paid)
+        const verdicts = await settleSafely(input.settlePage, paid)
         for (const payment of result.data) {
+          if (!payment.paid) {
+            addVerdict(summary, payment, unpaidVerdict(payment))
+            continue
+          }
           const verdict = verdicts.get(payment.id) ?? {
             gateway_payment_id: payment.id,
             action: "failed",
@@ -98,7 +111,7 @@ export async function reconcile(input: ReconcileEngineInput): Promise<ReconcileS
           }
           addVerdict(summary, payment, verdict)
         }
-        const lastPage = result.last_page ?? Math.max(1, Math.ceil(result.total / pageSize))
+        const lastPage = result.last_page ?? Math.max(page, Math.ceil((result.total ?? 0) / pageSize))
         await input.onPage?.({ status, page, lastPage, count: result.data.length, summary })
       }
     }

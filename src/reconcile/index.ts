@@ -1,5 +1,6 @@
 export * from "./engine"
 export * from "./lock"
+export * from "./medusa-verdicts"
 export * from "./run"
 export * from "./settings"
 export * from "./summary"

@@ -10,7 +10,8 @@ import { refundLedgerIn } from "../modules/usdt-settings/refund-ledger"
 import { usdtSettingsIn } from "../modules/usdt-settings/saved-credentials"
 import { centsOf } from "../providers/usdt/checkout"
 import { readSessionData } from "../providers/usdt/session-data"
-import { MEDUSA_SESSION_NOTE, type SessionFacts } from "./verdicts"
+import { MEDUSA_SESSION_NOTE } from "./medusa-verdicts"
+import type { SessionFacts } from "./verdicts"
 
 const amount = z.union([z.number(), z.string()])
 const sessionRow = z.looseObject({
@@ -40,6 +41,7 @@ function factsOf(row: SessionRow): SessionFacts {
     id: row.id,
     provider_id: row.provider_id,
     status: row.status,
+    underpaid: row.status === "requires_more",
     amount_cents: data.amount_cents,
     captured: Boolean(row.payment?.captured_at),
     refunded_cents: refunds.reduce((sum, refund) => sum + (refund ? centsOf(refund.amount, "refund amount") : 0), 0),

@@ -10,7 +10,8 @@ import { completeUsdtPayment } from "../workflows/complete-usdt-payment"
 import { noticeFromGatewayPayment } from "../workflows/usdt-payment-notice"
 import { sessionFactsByNote } from "./medusa-sessions"
 import type { PaymentVerdict, SettlePage } from "./types"
-import { assessListedPayment, verdictOfCompletion } from "./verdicts"
+import { medusaOwner, verdictOfCompletion } from "./medusa-verdicts"
+import { assessListedPayment } from "./verdicts"
 
 export interface MedusaSettlerOptions {
   /** `pp_usdt_usdt`. */
@@ -42,10 +43,11 @@ function messageOf(error: unknown): string {
 }
 
 export function medusaSettler(container: MedusaContainer, options: MedusaSettlerOptions): SettlePage {
+  const owner = medusaOwner(options.providerId)
   return async function settlePage(payments: readonly Payment[]): Promise<PaymentVerdict[]> {
     const facts = await sessionFactsByNote(container, payments.map((payment) => payment.note))
     return mapWithConcurrency(payments, options.concurrency, async (payment): Promise<PaymentVerdict> => {
-      const decision = assessListedPayment(payment, facts.get(payment.note?.trim() ?? "") ?? null, options.providerId)
+      const decision = assessListedPayment(payment, facts.get(payment.note?.trim() ?? "") ?? null, owner)
       if (decision.kind === "done") return decision.verdict
       await options.beforeSettle?.()
       try {

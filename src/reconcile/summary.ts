@@ -20,7 +20,7 @@ export const MAX_LISTED_FAILURES = 20
 
 /** Every kind at zero (the Record type makes a forgotten kind a compile error). */
 function zeroCounts(): Record<DiscrepancyKind, number> {
-  return { amount_mismatch: 0, unknown_note: 0, refund_not_in_medusa: 0, paid_after_abandon: 0, completion_failed: 0, paid_no_order: 0 }
+  return { amount_mismatch: 0, unknown_note: 0, refund_not_in_medusa: 0, paid_after_abandon: 0, completion_failed: 0, paid_no_order: 0, unknown_status: 0 }
 }
 
 export function emptySummary(window: ReconcileWindow): ReconcileSummary {

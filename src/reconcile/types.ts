@@ -2,7 +2,7 @@
  * The reconciliation's vocabulary: what one listed gateway payment led to (a verdict), what a
  * run cannot fix by itself (a discrepancy), and what a run adds up to (its summary).
  */
-import type { Payment, PaymentsPage, PaymentStatus } from "../gateway"
+import type { KnownPaymentStatus, Payment, PaymentsPage } from "../gateway"
 
 /** What a run reports and leaves to a person. */
 export const DISCREPANCY_KINDS = [
@@ -14,10 +14,12 @@ export const DISCREPANCY_KINDS = [
   "refund_not_in_medusa",
   /** Paid for a session that was deleted or canceled, or for a cart ordered otherwise. */
   "paid_after_abandon",
-  /** Captured, but the cart could not become an order (Medusa refunds the payment). */
+  /** Captured, but the order could not be made (the integration refunds the payment). */
   "completion_failed",
   /** Paid for a replaced session's checkout, and no order can be made with it: refund it from the settings page. */
   "paid_no_order",
+  /** Listed with a status value the contract does not know: not paid, left for a person. */
+  "unknown_status",
 ] as const
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number]
 
@@ -53,7 +55,7 @@ export type SettlePage = (payments: readonly Payment[]) => Promise<PaymentVerdic
 
 /** Where pages come from: the gateway client's `paymentPages`, or a fake in tests. */
 export interface PaymentPageSource {
-  paymentPages(filter: { status: PaymentStatus; from: Date; to: Date; perPage: number }): AsyncIterable<PaymentsPage>
+  paymentPages(filter: { status: KnownPaymentStatus; from: Date; to: Date; perPage: number }): AsyncIterable<PaymentsPage>
 }
 
 /** The client's counters (`GatewayClient.stats`). */
@@ -84,7 +86,7 @@ export interface ReconcileWindow {
 }
 
 export interface PageProgress {
-  status: PaymentStatus
+  status: KnownPaymentStatus
   /** 1-based, within this status. */
   page: number
   lastPage: number

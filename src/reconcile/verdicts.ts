@@ -1,18 +1,21 @@
 /**
  * The reconciliation's decisions, as pure functions: what to do with one paid gateway payment
- * given what Medusa knows about the session its note names, and what the completion path's
- * outcome means for the run. No I/O here; the Medusa adapter feeds facts in.
+ * given what the store knows about the checkout its note names. Integration-neutral: no I/O
+ * and no platform here; an integration's adapter (medusa-sessions.ts, medusa-verdicts.ts for
+ * Medusa) feeds the facts in and maps its completion outcomes back.
  */
 import { type Cents, formatCents, type Payment } from "../gateway"
-import type { UsdtCompletionResult } from "../workflows/complete-usdt-payment"
 import type { Discrepancy, PaymentVerdict } from "./types"
 
-/** What the store knows about the payment session a note names. */
+/** What the store knows about the checkout (payment session) a note names. */
 export interface SessionFacts {
   id: string
+  /** The integration's payment method that opened it (Medusa: the provider id). */
   provider_id: string
-  /** Medusa's session status: pending, requires_more, authorized, canceled… */
+  /** The integration's own word for its state, shown in messages only. */
   status: string
+  /** Already found underpaid: the shortfall is recorded with the store, asking again changes nothing. */
+  underpaid: boolean
   /** What the session asked, in cents (from its data), when known. */
   amount_cents?: Cents
   /** Its payment is captured. */
@@ -27,16 +30,20 @@ export interface SessionFacts {
 
 export type ListedDecision = { kind: "settle"; facts: SessionFacts } | { kind: "done"; verdict: PaymentVerdict }
 
-/** Medusa payment session ids: what our checkouts put in `note`. */
-export const MEDUSA_SESSION_NOTE = /^payses_[0-9A-Za-z]+$/
+/** Who is reconciling: its provider id, and which notes are references it hands out. */
+export interface ReconcileOwner {
+  providerId: string
+  /** Whether a note has the shape of this integration's own checkout references. */
+  isOwnReference(note: string): boolean
+}
 
 const usd = (cents: Cents) => `${formatCents(cents)} USD`
 
-function verdict(payment: Payment, action: PaymentVerdict["action"], discrepancies: Discrepancy[] = [], failure?: string): PaymentVerdict {
+export function verdict(payment: Payment, action: PaymentVerdict["action"], discrepancies: Discrepancy[] = [], failure?: string): PaymentVerdict {
   return { gateway_payment_id: payment.id, action, discrepancies, ...(failure ? { failure } : {}) }
 }
 
-function discrepancy(payment: Payment, kind: Discrepancy["kind"], message: string, extra: Partial<Discrepancy> = {}): Discrepancy {
+export function discrepancy(payment: Payment, kind: Discrepancy["kind"], message: string, extra: Partial<Discrepancy> = {}): Discrepancy {
   return { kind, gateway_payment_id: payment.id, message, ...extra }
 }
 
@@ -73,20 +80,20 @@ export function capturedChecks(payment: Payment, facts: SessionFacts): Discrepan
 }
 
 /** Decides what one paid gateway payment (completed, partially or fully refunded) needs. */
-export function assessListedPayment(payment: Payment, facts: SessionFacts | null, providerId: string): ListedDecision {
+export function assessListedPayment(payment: Payment, facts: SessionFacts | null, owner: ReconcileOwner): ListedDecision {
   const done = (action: PaymentVerdict["action"], discrepancies: Discrepancy[] = []): ListedDecision => ({ kind: "done", verdict: verdict(payment, action, discrepancies) })
   const note = payment.note?.trim() ?? ""
   if (!note) return done("reported", [discrepancy(payment, "unknown_note", "the payment carries no note, so no order of this store can be matched to it")])
   if (!facts) {
-    if (!MEDUSA_SESSION_NOTE.test(note)) {
+    if (!owner.isOwnReference(note)) {
       return done("reported", [discrepancy(payment, "unknown_note", `note ${JSON.stringify(note)} names no checkout of this store`)])
     }
     // Fully refunded at the gateway: the money already went back, nothing is left to fix.
     if (payment.status === "refunded") return done("in_sync")
     // The session was replaced: the completion path finds its cart through the checkout records.
-    return { kind: "settle", facts: { id: note, provider_id: providerId, status: "deleted", captured: false, refunded_cents: 0, canceled: false } }
+    return { kind: "settle", facts: { id: note, provider_id: owner.providerId, status: "deleted", underpaid: false, captured: false, refunded_cents: 0, canceled: false } }
   }
-  if (facts.provider_id !== providerId) {
+  if (facts.provider_id !== owner.providerId) {
     return done("reported", [discrepancy(payment, "unknown_note", `note names payment session ${facts.id} of another provider (${facts.provider_id})`, { payment_session_id: facts.id })])
   }
   if (facts.captured) return done("in_sync", capturedChecks(payment, facts))
@@ -100,7 +107,7 @@ export function assessListedPayment(payment: Payment, facts: SessionFacts | null
       ),
     ])
   }
-  if (facts.status === "requires_more") {
+  if (facts.underpaid) {
     // Already assessed as underpaid (the shortfall is on the session): asking again changes nothing.
     const asked = facts.amount_cents ?? payment.amount_cents
     return done("reported", [
@@ -108,39 +115,4 @@ export function assessListedPayment(payment: Payment, facts: SessionFacts | null
     ])
   }
   return { kind: "settle", facts }
-}
-
-/** What the completion path's outcome means for the run. `facts` are those read before settling. */
-export function verdictOfCompletion(payment: Payment, facts: SessionFacts, result: UsdtCompletionResult): PaymentVerdict {
-  const ids = { payment_session_id: result.payment_session_id ?? facts.id, ...(result.order_id ? { order_id: result.order_id } : {}) }
-  const detail = result.detail ?? result.outcome
-  const reported = (kind: Discrepancy["kind"], message: string) => verdict(payment, "reported", [discrepancy(payment, kind, message, ids)])
-  const outcome = result.outcome
-  switch (outcome) {
-    case "completed":
-      return verdict(payment, "healed", capturedChecks(payment, facts))
-    case "already_completed":
-      return verdict(payment, "in_sync", capturedChecks(payment, facts))
-    case "underpaid":
-      return reported("amount_mismatch", detail)
-    case "unknown_note":
-      return reported("unknown_note", detail)
-    case "session_not_found":
-    case "cart_already_ordered":
-      return reported("paid_after_abandon", detail)
-    case "cart_completion_failed":
-      return reported("completion_failed", detail)
-    case "paid_no_order":
-      return reported("paid_no_order", detail)
-    case "wrong_currency":
-      return reported("amount_mismatch", detail)
-    case "not_paid":
-    case "ignored_event":
-    case "foreign_merchant":
-      return verdict(payment, "failed", [], `the completion path answered ${outcome}: ${detail}`)
-    default: {
-      const unreachable: never = outcome
-      return verdict(payment, "failed", [], `unknown completion outcome ${String(unreachable)}`)
-    }
-  }
 }

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto"
 import { z } from "zod"
 import type { SandboxContext } from "./context"
-import { dollarsField, isoBoundParam } from "./fields"
+import { dollarsField, isoBoundParam } from "../gateway/contract"
 import { type Answer, jsonAnswer, problem } from "./http"
 import { openPayment, transition } from "./payment-state"
 import { validate } from "./validation"

@@ -1,15 +1,15 @@
 /**
- * POST /api/v1/merchant/checkout-session: validates the body (amount of at least the
- * sandbox's minimum, note or its alias username, notify_url, optional success_url and
- * cancel_url), opens a pending payment record and answers 201 with checkout_url,
+ * POST /api/v1/merchant/checkout-session: validates the body with the contract's request
+ * schema (amount of at least the sandbox's minimum, note or its alias username, notify_url,
+ * optional success_url and cancel_url), opens a pending payment record and answers 201 with checkout_url,
  * invoice_url (the same) and expires_at. The answer carries no payment id: the page promises
  * none, so integrations must correlate by note (see the contract).
  */
 import { randomBytes } from "node:crypto"
 import { z } from "zod"
+import { checkoutRequestSchema } from "../gateway/contract"
 import { formatCents } from "../gateway/money"
 import type { SandboxContext } from "./context"
-import { dollarsField, optionalUrlField, textField, urlField } from "./fields"
 import { type Answer, jsonAnswer } from "./http"
 import { openPayment } from "./payment-state"
 import { checkoutSessionView } from "./payment-view"
@@ -25,22 +25,12 @@ function aliasUsername(body: unknown): unknown {
   return fields
 }
 
+/** The contract's checkout request, plus this sandbox's minimum amount. */
 export function checkoutBodySchema(minAmountCents: number) {
-  return z.preprocess(
-    aliasUsername,
-    z.looseObject(
-      {
-        amount: dollarsField("amount").refine((cents) => cents >= minAmountCents, {
-          error: `The amount must be at least ${formatCents(minAmountCents)} USD.`,
-        }),
-        note: textField("note", 255),
-        notify_url: urlField("notify url"),
-        success_url: optionalUrlField("success url"),
-        cancel_url: optionalUrlField("cancel url"),
-      },
-      { error: "The request body must be a JSON object." }
-    )
-  )
+  const atLeast = checkoutRequestSchema.shape.amount.refine((cents) => cents >= minAmountCents, {
+    error: `The amount must be at least ${formatCents(minAmountCents)} USD.`,
+  })
+  return z.preprocess(aliasUsername, checkoutRequestSchema.extend({ amount: atLeast }))
 }
 
 export type CheckoutBody = z.output<ReturnType<typeof checkoutBodySchema>>

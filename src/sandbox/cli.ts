@@ -14,7 +14,7 @@
  * and exits 1 with one line when the port is taken or a variable is wrong.
  */
 import { z } from "zod"
-import { wireAmount } from "../gateway/schemas"
+import { requestAmount } from "../gateway/contract"
 import { type RunningSandbox, startSandbox } from "./index"
 
 const DEFAULT_API_KEY = "sk_sandbox_local_demo_key"
@@ -37,7 +37,7 @@ const envSchema = z.object({
   SANDBOX_MERCHANT_ID: whole("SANDBOX_MERCHANT_ID", 1, Number.MAX_SAFE_INTEGER),
   SANDBOX_API_KEY: z.preprocess(blankIsUnset, z.string().optional()),
   SANDBOX_WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string().optional()),
-  SANDBOX_MIN_AMOUNT: z.preprocess(blankIsUnset, wireAmount.optional()),
+  SANDBOX_MIN_AMOUNT: z.preprocess(blankIsUnset, requestAmount.optional()),
   SANDBOX_CHECKOUT_TTL_SECONDS: whole("SANDBOX_CHECKOUT_TTL_SECONDS", 1, 31 * 24 * 3600),
 })
 

@@ -1,6 +1,7 @@
 /**
  * What every handler of the sandbox works with, assembled once per running sandbox.
  */
+import { createDialectSwitches, type DialectSwitches } from "./dialects"
 import { createFaultSwitches, type FaultSwitches } from "./faults"
 import { createIdempotencyCache, type IdempotencyCache } from "./idempotency"
 import { createLogger, type Logger } from "./log"
@@ -19,6 +20,8 @@ export interface SandboxContext {
   readonly store: SandboxStore
   readonly webhooks: WebhookDispatcher
   readonly faults: FaultSwitches
+  /** How the sandbox speaks where the page is silent (dialects.ts). */
+  readonly dialects: DialectSwitches
   readonly rateLimiter: RateLimiter
   readonly idempotency: IdempotencyCache
   readonly requests: RequestLog
@@ -34,15 +37,18 @@ export function createContext(options: ResolvedOptions, now: () => number): Sand
   const log = createLogger(options.quiet, secrets)
   const store = createStore(options.merchants.map((merchant) => ({ ...merchant })))
   const faults = createFaultSwitches()
+  const dialects = createDialectSwitches()
   return {
     options,
     baseUrl: "",
     now,
     store,
     faults,
+    dialects,
     webhooks: createWebhookDispatcher({
       policy: options.webhookRetry,
       faults,
+      dialects,
       merchant: (id) => store.merchants.get(id),
       now,
       log,
@@ -56,7 +62,7 @@ export function createContext(options: ResolvedOptions, now: () => number): Sand
   }
 }
 
-/** POST /__sandbox/reset: payments, deliveries, request log, idempotency, rate windows, faults. */
+/** POST /__sandbox/reset: payments, deliveries, request log, idempotency, rate windows, faults, dialects. */
 export function resetContext(context: SandboxContext): void {
   context.store.reset()
   context.webhooks.reset()
@@ -64,4 +70,5 @@ export function resetContext(context: SandboxContext): void {
   context.idempotency.reset()
   context.rateLimiter.reset()
   context.faults.clear()
+  context.dialects.clear()
 }

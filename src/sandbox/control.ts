@@ -9,13 +9,15 @@
  *   GET   /__sandbox/deliveries                          webhook deliveries and their attempts
  *   GET   /__sandbox/requests                            API requests received
  *   GET   /__sandbox/faults  · POST /__sandbox/faults    read / replace the fault switches
+ *   GET   /__sandbox/dialects · POST /__sandbox/dialects read / replace the dialect switches (dialects.ts)
  *   GET   /__sandbox/merchants · PATCH /__sandbox/merchants/{id} { active }
  *   POST  /__sandbox/reset
  */
 import { z } from "zod"
 import { type SandboxContext, resetContext } from "./context"
+import { dialectsSchema } from "./dialects"
 import { faultsSchema } from "./faults"
-import { dollarsField } from "./fields"
+import { dollarsField } from "../gateway/contract"
 import { createBulkPayments } from "./bulk-payments"
 import { type Answer, type Incoming, jsonAnswer, methodNotAllowed, parseJsonBody, problem } from "./http"
 import { type ActionResult, closeCheckout, payCheckout } from "./payment-actions"
@@ -49,12 +51,19 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
     return actionAnswer(payCheckout(context, token, parsed.data.amount))
   }
 
-  function setFaults(body: unknown): Answer {
-    const parsed = validate(faultsSchema, body)
-    if (!parsed.ok) return parsed.answer
-    context.faults.set(parsed.data)
-    context.log.info(`faults set: ${JSON.stringify(parsed.data)}`)
-    return jsonAnswer(200, context.faults.current())
+  /** GET and POST of a set of switches replaced whole (faults, dialects). */
+  function switchRoutes<T>(name: string, schema: z.ZodType<T>, switches: { current(): T; set(value: T): void }): Route[] {
+    const set = (body: unknown): Answer => {
+      const parsed = validate(schema, body)
+      if (!parsed.ok) return parsed.answer
+      switches.set(parsed.data)
+      context.log.info(`${name} set: ${JSON.stringify(parsed.data)}`)
+      return jsonAnswer(200, switches.current())
+    }
+    return [
+      { method: "GET", run: () => jsonAnswer(200, switches.current()) },
+      { method: "POST", run: set },
+    ]
   }
 
   function setMerchant(id: number, body: unknown): Answer {
@@ -69,7 +78,7 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
 
   function reset(): Answer {
     resetContext(context)
-    context.log.info("reset: payments, deliveries, request log, idempotency keys, rate windows and faults cleared")
+    context.log.info("reset: payments, deliveries, request log, idempotency keys, rate windows, faults and dialects cleared")
     return jsonAnswer(200, { reset: true })
   }
 
@@ -93,10 +102,9 @@ export function createControlApi(context: SandboxContext): (incoming: Incoming) 
       case "/requests":
         return [{ method: "GET", run: () => jsonAnswer(200, context.requests.entries()) }]
       case "/faults":
-        return [
-          { method: "GET", run: () => jsonAnswer(200, context.faults.current()) },
-          { method: "POST", run: setFaults },
-        ]
+        return switchRoutes("faults", faultsSchema, context.faults)
+      case "/dialects":
+        return switchRoutes("dialects", dialectsSchema, context.dialects)
       case "/merchants":
         return [{ method: "GET", run: () => jsonAnswer(200, { data: [...store.merchants.values()].map(({ id, active }) => ({ id, active })) }) }]
       case "/reset":

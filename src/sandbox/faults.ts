@@ -4,6 +4,7 @@
  * and slow API answers. The set is replaced whole on each POST; an empty body clears it.
  */
 import { z } from "zod"
+import { createSwitchSet, type SwitchSet } from "./switches"
 
 const rate = z.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be from 0 to 1" }).max(1, { error: "must be from 0 to 1" })
 const millis = (max: number) =>
@@ -49,10 +50,7 @@ export const REORDER_MAX_DELAY_MS = 400
 
 export const API_ERROR_STATUSES = [500, 502, 503] as const
 
-export interface FaultSwitches {
-  current(): Faults
-  set(faults: Faults): void
-  clear(): void
+export interface FaultSwitches extends SwitchSet<Faults> {
   /** True with probability `rate` (never when the rate is unset or 0). */
   roll(rate: number | undefined): boolean
   /** A whole number from 0 to max, inclusive. */
@@ -61,15 +59,8 @@ export interface FaultSwitches {
 }
 
 export function createFaultSwitches(random: () => number = Math.random): FaultSwitches {
-  let faults: Faults = {}
   return {
-    current: () => ({ ...faults }),
-    set(next) {
-      faults = { ...next }
-    },
-    clear() {
-      faults = {}
-    },
+    ...createSwitchSet<Faults>(() => ({})),
     roll: (rate) => rate !== undefined && rate > 0 && random() < rate,
     between: (max) => Math.floor(random() * (max + 1)),
     pick: (items) => items[Math.min(items.length - 1, Math.floor(random() * items.length))],

@@ -5,11 +5,12 @@
  * page: 404 unknown, 410 expired or canceled, 409 already paid.
  */
 import { z } from "zod"
+import { isPaidStatus } from "../gateway/contract"
 import { canceledPage, checkoutPage, messagePage, paidPage } from "./checkout-page"
 import type { SandboxContext } from "./context"
 import { type Answer, formFields, htmlAnswer, type Incoming, methodNotAllowed, redirectAnswer } from "./http"
 import { type ActionResult, closeCheckout, payCheckout } from "./payment-actions"
-import { isPaid, statusAt } from "./payment-state"
+import { statusAt } from "./payment-state"
 
 const formSchema = z.object({ cs: z.string().trim().min(1).max(200) })
 
@@ -40,7 +41,7 @@ export function createHostedCheckout(context: SandboxContext): (incoming: Incomi
     if (!payment) return refusalPage(404)
     const now = context.now()
     const status = statusAt(payment, now)
-    if (isPaid(status)) return refusalPage(409)
+    if (isPaidStatus(status)) return refusalPage(409)
     if (status === "expired") return refusalPage(410)
     return htmlAnswer(200, checkoutPage(payment, now))
   }

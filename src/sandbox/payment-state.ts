@@ -7,16 +7,22 @@
  *      │                 └───────────────────full refund──────────────────────▲
  *      ├──cancel / expire──▶ expired
  *      └──(expires_at passes)──▶ expired   (read lazily by statusAt)
+ *
+ * A refund may settle later than it is made (the `refunds_pending` dialect): until its
+ * `settlesAt` it is pending, counts against what is still refundable, but not yet as
+ * refunded, and the status read at a time follows only the refunds settled by then.
  */
+import { isPaidStatus, type KnownPaymentStatus as PaymentStatus } from "../gateway/contract"
 import type { Cents } from "../gateway/money"
 import { formatCents } from "../gateway/money"
-import type { PaymentStatus } from "../gateway/schemas"
 
 export interface RefundEntry {
   id: number
   amountCents: Cents
   reason: string
   createdAt: number
+  /** When the gateway counts it as done (equal to createdAt unless refunds settle later). */
+  settlesAt: number
 }
 
 export interface PaymentState {
@@ -53,7 +59,7 @@ export type PaymentEvent =
   | { type: "pay"; at: number; paidCents: Cents; bybitPayId: string }
   | { type: "cancel"; at: number }
   | { type: "expire"; at: number }
-  | { type: "refund"; at: number; refundId: number; amountCents: Cents; reason: string }
+  | { type: "refund"; at: number; refundId: number; amountCents: Cents; reason: string; settlesAt?: number }
 
 export type TransitionRefusal = "already_paid" | "expired" | "not_paid" | "fully_refunded" | "refund_exceeds" | "invalid_amount"
 
@@ -74,18 +80,26 @@ export function openPayment(input: OpenPaymentInput): PaymentState {
   }
 }
 
-/** The status as of `now`: a pending checkout past its expiry is expired. */
-export function statusAt(state: PaymentState, now: number): PaymentStatus {
-  return state.status === "pending" && now >= state.expiresAt ? "expired" : state.status
-}
-
+/** Every refund made, settled or not: what is no longer refundable. */
 export function refundedCents(state: PaymentState): Cents {
   return state.refunds.reduce((sum, refund) => sum + refund.amountCents, 0)
 }
 
-/** Paid and not yet wholly refunded, or wholly refunded: every status that follows a payment. */
-export function isPaid(status: PaymentStatus): boolean {
-  return status === "completed" || status === "partially_refunded" || status === "refunded"
+/** The refunds the gateway counts as done at `now`. */
+export function settledRefundCents(state: PaymentState, now: number): Cents {
+  return state.refunds.reduce((sum, refund) => sum + (refund.settlesAt <= now ? refund.amountCents : 0), 0)
+}
+
+/**
+ * The status as of `now`: a pending checkout past its expiry is expired, and a paid record's
+ * refund status follows the refunds settled by then.
+ */
+export function statusAt(state: PaymentState, now: number): PaymentStatus {
+  if (state.status === "pending" && now >= state.expiresAt) return "expired"
+  if (!isPaidStatus(state.status) || state.paidCents === null) return state.status
+  const settled = settledRefundCents(state, now)
+  if (settled === 0) return "completed"
+  return settled >= state.paidCents ? "refunded" : "partially_refunded"
 }
 
 function refuse(refusal: TransitionRefusal, message: string): Transition {
@@ -93,7 +107,7 @@ function refuse(refusal: TransitionRefusal, message: string): Transition {
 }
 
 function closed(state: PaymentState, status: PaymentStatus): Transition | null {
-  if (isPaid(status)) return refuse("already_paid", `Payment ${state.id} is already paid.`)
+  if (isPaidStatus(status)) return refuse("already_paid", `Payment ${state.id} is already paid.`)
   if (status === "expired") return refuse("expired", `The checkout of payment ${state.id} has expired or was canceled.`)
   return null
 }
@@ -120,7 +134,7 @@ function close(state: PaymentState, status: PaymentStatus, event: Extract<Paymen
 }
 
 function refund(state: PaymentState, status: PaymentStatus, event: Extract<PaymentEvent, { type: "refund" }>): Transition {
-  if (!isPaid(status) || state.paidCents === null) {
+  if (!isPaidStatus(status) || state.paidCents === null) {
     return refuse("not_paid", `Payment ${state.id} is ${status}: only a paid payment can be refunded.`)
   }
   if (!Number.isSafeInteger(event.amountCents) || event.amountCents <= 0) {
@@ -134,7 +148,8 @@ function refund(state: PaymentState, status: PaymentStatus, event: Extract<Payme
       `The refund of ${formatCents(event.amountCents)} exceeds the ${formatCents(remaining)} still refundable on payment ${state.id}.`
     )
   }
-  const refunds = [...state.refunds, { id: event.refundId, amountCents: event.amountCents, reason: event.reason, createdAt: event.at }]
+  const entry = { id: event.refundId, amountCents: event.amountCents, reason: event.reason, createdAt: event.at, settlesAt: event.settlesAt ?? event.at }
+  const refunds = [...state.refunds, entry]
   const next: PaymentStatus = event.amountCents === remaining ? "refunded" : "partially_refunded"
   return { ok: true, state: { ...state, status: next, refunds } }
 }

@@ -1,11 +1,13 @@
 /**
  * Webhook delivery: when a payment completes, its `payment.completed` body is POSTed to the
  * notify_url with the page's headers, signed by the gateway core's `signWebhook` afresh on
- * every try. A try that gets no 2xx is retried after growing delays; fault switches may drop,
- * duplicate, reorder or delay a delivery. Deliveries go only to local addresses.
+ * every try (the `webhook_same_timestamp` dialect re-sends the first try's timestamp instead:
+ * receivers must accept that too, within their tolerance). A try that gets no 2xx is retried
+ * after growing delays; fault switches may drop, duplicate, reorder or delay a delivery.
+ * Deliveries go only to local addresses.
  */
 import { Agent, request } from "undici"
-import { PAYMENT_COMPLETED } from "../gateway/schemas"
+import { PAYMENT_COMPLETED } from "../gateway/contract"
 import { signWebhook } from "../gateway/webhook-signature"
 import {
   type AttemptOutcome,
@@ -15,6 +17,7 @@ import {
   type RetryPolicy,
   signingTimestamp,
 } from "./delivery-state"
+import type { DialectSwitches } from "./dialects"
 import { type FaultSwitches, REORDER_MAX_DELAY_MS } from "./faults"
 import { isLocalHostname, localOnlyLookup, notLocalMessage } from "./local-network"
 import type { Logger } from "./log"
@@ -26,6 +29,7 @@ import { createTimerGroup } from "./timers"
 export interface WebhookDeps {
   policy: RetryPolicy
   faults: FaultSwitches
+  dialects: DialectSwitches
   merchant(id: number): MerchantState | undefined
   now: () => number
   log: Logger
@@ -103,7 +107,7 @@ export function createWebhookDispatcher(deps: WebhookDeps): WebhookDispatcher {
     const delivery = deliveries.get(id)
     if (!delivery || closed || round !== generation) return
     const at = deps.now()
-    const timestamp = signingTimestamp(at, lastTimestamp(delivery))
+    const timestamp = deps.dialects.signingTimestamp(signingTimestamp(at, lastTimestamp(delivery)), delivery.attempts_log[0]?.timestamp)
     const merchant = deps.merchant(delivery.merchant_id)
     const outcome: AttemptOutcome = merchant ? await post(delivery, merchant, timestamp) : { error: "unknown merchant", final: true }
     if (closed || round !== generation) return
@@ -138,7 +142,7 @@ export function createWebhookDispatcher(deps: WebhookDeps): WebhookDispatcher {
   return {
     enqueue(payment) {
       if (closed) return
-      const body = JSON.stringify(paymentCompletedEvent(payment))
+      const body = JSON.stringify(deps.dialects.webhook(paymentCompletedEvent(payment)))
       const current = faults.current()
       const copies = faults.roll(current.webhook_duplicate_rate) ? (current.webhook_duplicate_copies ?? 2) : 1
       for (let copy = 0; copy < copies; copy++) {

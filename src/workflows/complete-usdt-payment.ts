@@ -14,14 +14,16 @@
  *
  * Duplicates and races therefore end with one payment, one capture and one order (Medusa
  * issue #13301). A failure that may pass (gateway unavailable, lock timeout, database) throws
- * UsdtCompletionRetryableError so that the caller answers 5xx and the gateway retries.
+ * UsdtCompletionRetryableError so that the caller answers 5xx and the gateway retries; a
+ * gateway failure that will not pass (its `retryable` is false: credentials refused, an answer
+ * in an unexpected format) is thrown as it is, with its message for the admin.
  */
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { PAYMENT_COMPLETED } from "../gateway"
 import { resolveGatewayCredentials } from "../providers/usdt/credentials"
-import { USDT_ERROR_CODES } from "../providers/usdt/errors"
+import { gatewayFailureOf } from "../providers/usdt/errors"
 import { confirmationContext } from "../providers/usdt/poll-budget"
 import { usdtRegistration } from "../providers/usdt/registration"
 import { readSessionData } from "../providers/usdt/session-data"
@@ -88,10 +90,9 @@ const MEDUSA_SESSION_ID = /^payses_[0-9A-Za-z]+$/
 
 type Authorization = "authorized" | "underpaid" | "not_paid"
 
-function isTransientGatewayError(error: unknown): boolean {
-  if (!MedusaError.isMedusaError(error)) return false
-  const code = error instanceof MedusaError ? error.code : undefined
-  return code === USDT_ERROR_CODES.unavailable || code === USDT_ERROR_CODES.rateLimited
+/** A gateway failure that will not pass by retrying (bad credentials, an answer in an unexpected format…). */
+function isLastingGatewayFailure(error: unknown): boolean {
+  return gatewayFailureOf(error)?.retryable === false
 }
 
 function messageOf(error: unknown): string {
@@ -112,7 +113,7 @@ async function authorizeSession(container: MedusaContainer, sessionId: string, c
     const payment = await paymentModule.authorizePaymentSession(sessionId, context)
     return payment ? "authorized" : "not_paid"
   } catch (error) {
-    if (isTransientGatewayError(error)) throw error
+    if (gatewayFailureOf(error)?.retryable) throw error
     const [session] = await paymentModule.listPaymentSessions({ id: sessionId }, { select: ["id", "status"] })
     if (session?.status === PaymentSessionStatus.REQUIRES_MORE) return "underpaid"
     if (session?.status === PaymentSessionStatus.PENDING || session?.status === PaymentSessionStatus.CANCELED) return "not_paid"
@@ -196,7 +197,7 @@ export async function completeUsdtPayment(container: MedusaContainer, input: Com
     }
     return result
   } catch (error) {
-    if (error instanceof UsdtCompletionRetryableError) throw error
+    if (error instanceof UsdtCompletionRetryableError || isLastingGatewayFailure(error)) throw error
     throw new UsdtCompletionRetryableError(`Completing USDT session ${sessionId} failed: ${messageOf(error)}`, { cause: error })
   }
 }
@@ -239,6 +240,8 @@ async function settle(container: MedusaContainer, input: SettleInput): Promise<U
     const context = confirmationContext(withCart.gateway_payment_id, withCart.source)
     authorization = await locking.execute(cartId, () => authorizeSession(container, sessionId, context), { timeout: LOCK_TIMEOUT_SECONDS })
   } catch (error) {
+    // The gateway's own verdict on retrying travels with its failure; anything else may pass.
+    if (isLastingGatewayFailure(error)) throw error
     throw new UsdtCompletionRetryableError(`Authorizing USDT session ${sessionId} failed: ${messageOf(error)}`, { cause: error })
   }
   if (authorization === "underpaid") {

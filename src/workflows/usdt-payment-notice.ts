@@ -32,10 +32,9 @@ export function noticeFromWebhook(event: WebhookEvent): UsdtPaymentNotice {
 
 /** A record listed with the store's own credentials: its merchant is the store's by construction. */
 export function noticeFromGatewayPayment(payment: Payment, merchantId: string): UsdtPaymentNotice {
-  const paid = payment.status === "completed" || payment.status === "refunded" || payment.status === "partially_refunded"
   return {
     gatewayPaymentId: payment.id,
-    event: paid ? PAYMENT_COMPLETED : `payment.${payment.status}`,
+    event: payment.paid ? PAYMENT_COMPLETED : `payment.${payment.status}`,
     merchantId,
     currency: payment.currency,
     note: payment.note,

@@ -197,7 +197,7 @@ describe("a gateway that breaks the contract", () => {
   beforeAll(async () => {
     broken = createServer((req, res) => {
       res.setHeader("content-type", "application/json")
-      if (req.url?.includes("/balance")) res.end(JSON.stringify({ received_total: "1.234", refunded_total: "0", available_ledger: "0" }))
+      if (req.url?.includes("/balance")) res.end(JSON.stringify({ received_total: "lots", refunded_total: "0", available_ledger: "0" }))
       else if (req.url?.includes("/payments/")) res.end("<html>oops</html>")
       else res.end(JSON.stringify({ checkout_url: "not a url", expires_at: "2026-01-01T00:00:00Z" }))
     })
@@ -212,6 +212,8 @@ describe("a gateway that breaks the contract", () => {
     const balance = await gateway.getBalance().catch((e: unknown) => e)
     expect(balance).toBeInstanceOf(GatewayContractError)
     expect((balance as GatewayContractError).path).toBe("received_total")
+    expect((balance as GatewayContractError).message).toMatch(/^The gateway answered in an unexpected format: field received_total/)
+    expect((balance as GatewayContractError).retryable).toBe(false)
     const checkout = await gateway.createCheckoutSession({ amountCents: 100, note: "x", notifyUrl }).catch((e: unknown) => e)
     expect((checkout as GatewayContractError).path).toBe("checkout_url")
     const payment = await gateway.getPayment(1).catch((e: unknown) => e)

@@ -1,4 +1,4 @@
-import { paymentsPageSchema } from "../../src/gateway/schemas"
+import { paymentsPageSchema } from "../../src/gateway/contract"
 import type { RunningSandbox } from "../../src/sandbox"
 import { API, bearer, call, deliveries, errorOf, OTHER, requestLog, resetSandbox, start } from "./sandbox-helpers"
 

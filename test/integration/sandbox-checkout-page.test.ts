@@ -1,37 +1,23 @@
-import { paymentSchema } from "../../src/gateway/schemas"
+import { paymentSchema } from "../../src/gateway/contract"
 import { verifyWebhook } from "../../src/gateway/webhook-signature"
-import type { RunningSandbox } from "../../src/sandbox"
-import { API, call, MERCHANT, openCheckout, type Receiver, resetSandbox, start, startReceiver, waitFor } from "./sandbox-helpers"
+import { API, call, MERCHANT, openCheckout, start, useSandboxWithReceiver, waitFor } from "./sandbox-helpers"
 
 describe("sandbox gateway: hosted checkout page", () => {
-  let sandbox: RunningSandbox
-  let receiver: Receiver
-  beforeAll(async () => {
-    sandbox = await start()
-    receiver = await startReceiver()
-  })
-  afterAll(async () => {
-    await sandbox.stop()
-    await receiver.close()
-  })
-  beforeEach(async () => {
-    await resetSandbox(sandbox)
-    receiver.received.length = 0
-  })
+  const env = useSandboxWithReceiver()
 
-  const page = (path: string) => fetch(`${sandbox.url}${path}`, { redirect: "manual" })
+  const page = (path: string) => fetch(`${env.sandbox.url}${path}`, { redirect: "manual" })
   const submit = (action: "pay" | "cancel", cs: string) =>
-    fetch(`${sandbox.url}/checkout/${action}`, {
+    fetch(`${env.sandbox.url}/checkout/${action}`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ cs }).toString(),
       redirect: "manual",
     })
-  const status = async (id: number) => paymentSchema.parse((await call(sandbox, "GET", `${API}/payments/${id}`)).json).status
+  const status = async (id: number) => paymentSchema.parse((await call(env.sandbox, "GET", `${API}/payments/${id}`)).json).status
 
   it("shows the amount, the note (escaped), the time left and Pay / Cancel forms, with no external asset", async () => {
-    const { checkoutUrl } = await openCheckout(sandbox, { amount: 42.1, note: "<b>order</b> & co" })
-    expect(checkoutUrl.startsWith(`${sandbox.url}/checkout?cs=`)).toBe(true)
+    const { checkoutUrl } = await openCheckout(env.sandbox, { amount: 42.1, note: "<b>order</b> & co" })
+    expect(checkoutUrl.startsWith(`${env.sandbox.url}/checkout?cs=`)).toBe(true)
     const response = await fetch(checkoutUrl)
     expect(response.status).toBe(200)
     expect(response.headers.get("content-type")).toMatch(/^text\/html/)
@@ -47,15 +33,15 @@ describe("sandbox gateway: hosted checkout page", () => {
   })
 
   it("pays: 303 to success_url, the record completes, and the signed webhook arrives", async () => {
-    const { cs, id } = await openCheckout(sandbox, { amount: 10.5, note: "order_123", notify_url: receiver.url, success_url: "http://shop.test/thanks?o=1" })
+    const { cs, id } = await openCheckout(env.sandbox, { amount: 10.5, note: "order_123", notify_url: env.receiver.url, success_url: "http://shop.test/thanks?o=1" })
     const response = await submit("pay", cs)
     expect(response.status).toBe(303)
     expect(response.headers.get("location")).toBe("http://shop.test/thanks?o=1")
-    const paid = paymentSchema.parse((await call(sandbox, "GET", `${API}/payments/${id}`)).json)
+    const paid = paymentSchema.parse((await call(env.sandbox, "GET", `${API}/payments/${id}`)).json)
     expect(paid).toMatchObject({ status: "completed", total_amount_cents: 1050 })
     expect(paid.paid_at).toBeTruthy()
 
-    const hook = await waitFor(() => receiver.received[0], 3_000, "the webhook")
+    const hook = await waitFor(() => env.receiver.received[0], 3_000, "the webhook")
     const verified = verifyWebhook({ rawBody: hook.raw, headers: hook.headers, secrets: MERCHANT.webhookSecret })
     expect(verified.valid).toBe(true)
     expect(verified.valid && verified.event).toMatchObject({ event: "payment.completed", payment_record_id: id, note: "order_123", amount: 1050 })
@@ -67,14 +53,14 @@ describe("sandbox gateway: hosted checkout page", () => {
   })
 
   it("pays without a success_url: shows a paid page", async () => {
-    const { cs } = await openCheckout(sandbox, { amount: 3 })
+    const { cs } = await openCheckout(env.sandbox, { amount: 3 })
     const response = await submit("pay", cs)
     expect(response.status).toBe(200)
     expect(await response.text()).toContain('id="paid"')
   })
 
   it("cancels: 303 to cancel_url, the record reads expired, and nothing is sent", async () => {
-    const { cs, id } = await openCheckout(sandbox, { notify_url: receiver.url, cancel_url: "http://shop.test/cart" })
+    const { cs, id } = await openCheckout(env.sandbox, { notify_url: env.receiver.url, cancel_url: "http://shop.test/cart" })
     const response = await submit("cancel", cs)
     expect(response.status).toBe(303)
     expect(response.headers.get("location")).toBe("http://shop.test/cart")
@@ -82,11 +68,11 @@ describe("sandbox gateway: hosted checkout page", () => {
     expect((await page(`/checkout?cs=${cs}`)).status).toBe(410)
     expect((await submit("pay", cs)).status).toBe(410)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(receiver.received).toHaveLength(0)
+    expect(env.receiver.received).toHaveLength(0)
   })
 
   it("cancels without a cancel_url: shows a canceled page", async () => {
-    const { cs } = await openCheckout(sandbox)
+    const { cs } = await openCheckout(env.sandbox)
     const response = await submit("cancel", cs)
     expect(response.status).toBe(200)
     expect(await response.text()).toContain('id="canceled"')
@@ -97,8 +83,8 @@ describe("sandbox gateway: hosted checkout page", () => {
     expect(unknown.status).toBe(404)
     expect(await unknown.text()).toContain("Checkout not found")
 
-    const { cs } = await openCheckout(sandbox)
-    await call(sandbox, "POST", `/__sandbox/checkouts/${cs}/expire`, { headers: {} })
+    const { cs } = await openCheckout(env.sandbox)
+    await call(env.sandbox, "POST", `/__sandbox/checkouts/${cs}/expire`, { headers: {} })
     const expired = await page(`/checkout?cs=${cs}`)
     expect(expired.status).toBe(410)
     expect(await expired.text()).toContain("Checkout expired")

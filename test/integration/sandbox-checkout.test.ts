@@ -1,4 +1,4 @@
-import { checkoutSessionSchema, paymentSchema } from "../../src/gateway/schemas"
+import { checkoutSessionSchema, paymentSchema } from "../../src/gateway/contract"
 import type { RunningSandbox } from "../../src/sandbox"
 import {
   API,

@@ -3,7 +3,7 @@
  * the signer, and this proves they agree end to end over HTTP.
  */
 import { createGatewayClient, type GatewayClient, GatewayNotFoundError, GatewayValidationError } from "../../src/gateway"
-import { paymentSchema } from "../../src/gateway/schemas"
+import { paymentSchema } from "../../src/gateway/contract"
 import { verifyWebhook } from "../../src/gateway/webhook-signature"
 import type { RunningSandbox } from "../../src/sandbox"
 import { MERCHANT, OTHER, payByControl, type Receiver, requestLog, start, startReceiver, waitFor } from "./sandbox-helpers"

@@ -1,5 +1,5 @@
 import { z } from "zod"
-import { paymentSchema } from "../../src/gateway/schemas"
+import { paymentSchema } from "../../src/gateway/contract"
 import type { RunningSandbox } from "../../src/sandbox"
 import {
   API,

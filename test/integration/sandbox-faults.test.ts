@@ -1,5 +1,4 @@
 import { z } from "zod"
-import type { RunningSandbox } from "../../src/sandbox"
 import {
   API,
   call,
@@ -9,36 +8,21 @@ import {
   errorOf,
   openCheckout,
   payByControl,
-  type Receiver,
   requestLog,
   resetSandbox,
   sleep,
-  start,
-  startReceiver,
+  useSandboxWithReceiver,
   waitFor,
 } from "./sandbox-helpers"
 
 describe("sandbox gateway: fault switches", () => {
-  let sandbox: RunningSandbox
-  let receiver: Receiver
-  beforeAll(async () => {
-    sandbox = await start()
-    receiver = await startReceiver()
-  })
-  afterAll(async () => {
-    await sandbox.stop()
-    await receiver.close()
-  })
-  beforeEach(async () => {
-    await resetSandbox(sandbox)
-    receiver.received.length = 0
-  })
+  const env = useSandboxWithReceiver()
 
-  const setFaults = (faults: unknown) => call(sandbox, "POST", "/__sandbox/faults", { headers: {}, body: faults })
-  const getFaults = async () => (await call(sandbox, "GET", "/__sandbox/faults", { headers: {} })).json
+  const setFaults = (faults: unknown) => call(env.sandbox, "POST", "/__sandbox/faults", { headers: {}, body: faults })
+  const getFaults = async () => (await call(env.sandbox, "GET", "/__sandbox/faults", { headers: {} })).json
   const paid = async () => {
-    const checkout = await openCheckout(sandbox, { notify_url: receiver.url })
-    expect((await payByControl(sandbox, checkout.cs)).status).toBe(200)
+    const checkout = await openCheckout(env.sandbox, { notify_url: env.receiver.url })
+    expect((await payByControl(env.sandbox, checkout.cs)).status).toBe(200)
     return checkout.id
   }
   const noteOf = (raw: Buffer) => z.object({ payment_record_id: z.number() }).parse(JSON.parse(raw.toString("utf8"))).payment_record_id
@@ -50,7 +34,7 @@ describe("sandbox gateway: fault switches", () => {
       expect(await getFaults()).toEqual({ webhook_drop_rate: 0.5, latency_ms: 10 })
       await setFaults({ api_429_rate: 0.1 })
       expect(await getFaults()).toEqual({ api_429_rate: 0.1 })
-      expect((await call(sandbox, "POST", "/__sandbox/faults", { headers: {} })).status).toBe(200)
+      expect((await call(env.sandbox, "POST", "/__sandbox/faults", { headers: {} })).status).toBe(200)
       expect(await getFaults()).toEqual({})
     })
 
@@ -72,9 +56,9 @@ describe("sandbox gateway: fault switches", () => {
 
     it("is cleared by a reset", async () => {
       await setFaults({ api_error_rate: 1 })
-      await resetSandbox(sandbox)
+      await resetSandbox(env.sandbox)
       expect(await getFaults()).toEqual({})
-      expect((await call(sandbox, "GET", `${API}/balance`)).status).toBe(200)
+      expect((await call(env.sandbox, "GET", `${API}/balance`)).status).toBe(200)
     })
   })
 
@@ -83,8 +67,8 @@ describe("sandbox gateway: fault switches", () => {
       await setFaults({ webhook_drop_rate: 1 })
       const id = await paid()
       await sleep(150)
-      expect(receiver.received).toHaveLength(0)
-      expect(await deliveries(sandbox)).toEqual([
+      expect(env.receiver.received).toHaveLength(0)
+      expect(await deliveries(env.sandbox)).toEqual([
         expect.objectContaining({ payment_record_id: id, status: "dropped", attempts: 0, faults_applied: ["dropped"] }),
       ])
     })
@@ -92,11 +76,11 @@ describe("sandbox gateway: fault switches", () => {
     it("duplicate: sends the same delivery twice, as two deliveries", async () => {
       await setFaults({ webhook_duplicate_rate: 1 })
       const id = await paid()
-      await waitFor(() => (receiver.received.length >= 2 ? true : undefined), 2_000, "two webhooks")
+      await waitFor(() => (env.receiver.received.length >= 2 ? true : undefined), 2_000, "two webhooks")
       await sleep(50)
-      expect(receiver.received).toHaveLength(2)
-      expect(receiver.received[0].raw.equals(receiver.received[1].raw)).toBe(true)
-      const list = await deliveries(sandbox)
+      expect(env.receiver.received).toHaveLength(2)
+      expect(env.receiver.received[0].raw.equals(env.receiver.received[1].raw)).toBe(true)
+      const list = await deliveries(env.sandbox)
       expect(list).toHaveLength(2)
       expect(list.every((d) => d.payment_record_id === id && d.status === "delivered" && d.faults_applied.includes("duplicate"))).toBe(true)
     })
@@ -104,11 +88,11 @@ describe("sandbox gateway: fault switches", () => {
     it("duplicate with webhook_duplicate_copies 3: the same delivery three times", async () => {
       await setFaults({ webhook_duplicate_rate: 1, webhook_duplicate_copies: 3 })
       const id = await paid()
-      await waitFor(() => (receiver.received.length >= 3 ? true : undefined), 2_000, "three webhooks")
+      await waitFor(() => (env.receiver.received.length >= 3 ? true : undefined), 2_000, "three webhooks")
       await sleep(50)
-      expect(receiver.received).toHaveLength(3)
-      expect(new Set(receiver.received.map((hook) => hook.raw.toString())).size).toBe(1)
-      const list = await deliveries(sandbox)
+      expect(env.receiver.received).toHaveLength(3)
+      expect(new Set(env.receiver.received.map((hook) => hook.raw.toString())).size).toBe(1)
+      const list = await deliveries(env.sandbox)
       expect(list.map((d) => [d.payment_record_id, d.status])).toEqual([
         [id, "delivered"],
         [id, "delivered"],
@@ -120,11 +104,11 @@ describe("sandbox gateway: fault switches", () => {
       await setFaults({ webhook_reorder_rate: 1 })
       const ids: number[] = []
       for (let i = 0; i < 8; i++) ids.push(await paid())
-      await waitFor(() => (receiver.received.length >= 8 ? true : undefined), 3_000, "eight webhooks")
-      const arrived = receiver.received.map((hook) => noteOf(hook.raw))
+      await waitFor(() => (env.receiver.received.length >= 8 ? true : undefined), 3_000, "eight webhooks")
+      const arrived = env.receiver.received.map((hook) => noteOf(hook.raw))
       expect([...arrived].sort((a, b) => a - b)).toEqual(ids)
       expect(arrived).not.toEqual(ids) // in order by chance: 1 in 8! = 40 320
-      const list = await deliveries(sandbox)
+      const list = await deliveries(env.sandbox)
       expect(list.every((d) => d.faults_applied.some((f) => /^reorder \+\d+ms$/.test(f)))).toBe(true)
     })
 
@@ -133,10 +117,10 @@ describe("sandbox gateway: fault switches", () => {
       const paidAt = Date.now()
       await paid()
       await sleep(150)
-      expect(receiver.received).toHaveLength(0)
-      const hook = await waitFor(() => receiver.received[0], 2_000, "the delayed webhook")
+      expect(env.receiver.received).toHaveLength(0)
+      const hook = await waitFor(() => env.receiver.received[0], 2_000, "the delayed webhook")
       expect(hook.receivedAt - paidAt).toBeGreaterThanOrEqual(290)
-      const [delivery] = await deliveries(sandbox)
+      const [delivery] = await deliveries(env.sandbox)
       expect(delivery.faults_applied).toEqual(["delay +300ms"])
     })
 
@@ -144,58 +128,58 @@ describe("sandbox gateway: fault switches", () => {
       await setFaults({ webhook_drop_rate: 1 })
       await setFaults({})
       await paid()
-      await waitFor(() => receiver.received[0], 2_000, "the webhook")
+      await waitFor(() => env.receiver.received[0], 2_000, "the webhook")
       await sleep(50)
-      expect(receiver.received).toHaveLength(1)
+      expect(env.receiver.received).toHaveLength(1)
     })
   })
 
   describe("API", () => {
     it("api_fault_methods: the API faults hit only the methods named", async () => {
       await setFaults({ api_error_rate: 1, api_fault_methods: ["POST"] })
-      expect((await call(sandbox, "GET", `${API}/balance`)).status).toBe(200)
-      expect((await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })).status).toBeGreaterThanOrEqual(500)
+      expect((await call(env.sandbox, "GET", `${API}/balance`)).status).toBe(200)
+      expect((await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })).status).toBeGreaterThanOrEqual(500)
       await setFaults({ api_error_rate: 1, api_fault_methods: ["GET"] })
-      expect((await call(sandbox, "GET", `${API}/balance`)).status).toBeGreaterThanOrEqual(500)
-      expect((await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })).status).toBe(201)
+      expect((await call(env.sandbox, "GET", `${API}/balance`)).status).toBeGreaterThanOrEqual(500)
+      expect((await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })).status).toBe(201)
     })
 
     it("api_error_rate: answers 500/502/503 JSON without carrying the call out", async () => {
       await setFaults({ api_error_rate: 1 })
       const statuses = new Set<number>()
       for (let i = 0; i < 20; i++) {
-        const reply = await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })
+        const reply = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })
         expect(errorOf(reply).message).toMatch(/injected fault/)
         statuses.add(reply.status)
       }
       expect([...statuses].every((s) => [500, 502, 503].includes(s))).toBe(true)
       expect(statuses.size).toBeGreaterThan(1)
-      expect(await controlPayments(sandbox)).toHaveLength(0)
-      const log = await requestLog(sandbox)
+      expect(await controlPayments(env.sandbox)).toHaveLength(0)
+      const log = await requestLog(env.sandbox)
       expect(log).toHaveLength(20)
       expect(log.every((entry) => [500, 502, 503].includes(entry.status) && entry.merchant_id === 1)).toBe(true)
     })
 
     it("api_429_rate: answers 429 with retry_after_seconds 1 without carrying the call out", async () => {
       await setFaults({ api_429_rate: 1 })
-      const reply = await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })
+      const reply = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody() })
       expect(reply.status).toBe(429)
       expect(errorOf(reply).retry_after_seconds).toBe(1)
       expect(reply.headers.get("retry-after")).toBe("1")
-      expect(await controlPayments(sandbox)).toHaveLength(0)
+      expect(await controlPayments(env.sandbox)).toHaveLength(0)
     })
 
     it("latency_ms: waits before answering API calls, not control calls", async () => {
       await setFaults({ latency_ms: 250 })
       let started = Date.now()
-      expect((await call(sandbox, "GET", `${API}/balance`)).status).toBe(200)
+      expect((await call(env.sandbox, "GET", `${API}/balance`)).status).toBe(200)
       expect(Date.now() - started).toBeGreaterThanOrEqual(240)
       started = Date.now()
       await getFaults()
       expect(Date.now() - started).toBeLessThan(200)
       await setFaults({})
       started = Date.now()
-      await call(sandbox, "GET", `${API}/balance`)
+      await call(env.sandbox, "GET", `${API}/balance`)
       expect(Date.now() - started).toBeLessThan(200)
     })
   })

@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 import { z } from "zod"
-import { errorBodySchema } from "../../src/gateway/schemas"
+import { errorBodySchema } from "../../src/gateway/contract"
 import { type RunningSandbox, type SandboxMerchant, type SandboxOptions, startSandbox } from "../../src/sandbox"
 
 export const MERCHANT: SandboxMerchant = { id: 1, apiKey: "sk_sandbox_test_merchant_one", webhookSecret: "whsec_sandbox_test_one" }
@@ -218,5 +218,41 @@ export async function startReceiver(respond: (index: number) => number | "hang" 
         server.close(() => resolve())
         server.closeAllConnections()
       }),
+  }
+}
+
+export interface SandboxWithReceiver {
+  readonly sandbox: RunningSandbox
+  readonly receiver: Receiver
+}
+
+/**
+ * The set-up most sandbox test files share: one sandbox and one webhook receiver for the file,
+ * both reset before each test (records, deliveries, faults and dialects; received webhooks).
+ * Call at the top of a describe block; read `.sandbox` and `.receiver` inside the tests.
+ */
+export function useSandboxWithReceiver(options: Partial<SandboxOptions> = {}, respond?: (index: number) => number | "hang"): SandboxWithReceiver {
+  const state: { sandbox?: RunningSandbox; receiver?: Receiver } = {}
+  beforeAll(async () => {
+    state.sandbox = await start(options)
+    state.receiver = await startReceiver(respond)
+  })
+  afterAll(async () => {
+    await state.sandbox?.stop()
+    await state.receiver?.close()
+  })
+  beforeEach(async () => {
+    if (state.sandbox) await resetSandbox(state.sandbox)
+    state.receiver?.received.splice(0)
+  })
+  return {
+    get sandbox() {
+      if (!state.sandbox) throw new Error("the sandbox is not started yet")
+      return state.sandbox
+    },
+    get receiver() {
+      if (!state.receiver) throw new Error("the receiver is not started yet")
+      return state.receiver
+    },
   }
 }

@@ -1,4 +1,4 @@
-import { paymentSchema, paymentsPageSchema } from "../../src/gateway/schemas"
+import { paymentSchema, paymentsPageSchema } from "../../src/gateway/contract"
 import type { RunningSandbox } from "../../src/sandbox"
 import { API, bearer, call, errorOf, manualClock, OTHER, openCheckout, payByControl, resetSandbox, start } from "./sandbox-helpers"
 

@@ -1,4 +1,4 @@
-import { balanceSchema, paymentSchema, refundSchema } from "../../src/gateway/schemas"
+import { balanceSchema, paymentSchema, refundSchema } from "../../src/gateway/contract"
 import type { RunningSandbox } from "../../src/sandbox"
 import { API, bearer, call, controlPayments, errorOf, OTHER, openCheckout, payByControl, resetSandbox, start } from "./sandbox-helpers"
 

@@ -1,4 +1,4 @@
-import { centsToWireAmount, formatCents, GatewayInputError, MAX_CENTS, toCents } from "../../src/gateway"
+import { answerCents, centsToWireAmount, formatCents, GatewayInputError, MAX_CENTS, toCents } from "../../src/gateway"
 
 describe("money as integer cents", () => {
   it.each([
@@ -50,5 +50,29 @@ describe("money as integer cents", () => {
     expect(() => centsToWireAmount(10.5)).toThrow(/whole number of cents/)
     expect(formatCents(5)).toBe("0.05")
     expect(formatCents(100000)).toBe("1000.00")
+  })
+})
+
+describe("amounts the gateway answers with more than two decimals", () => {
+  it.each([
+    ["10.500000", 1050],
+    ["10.504999", 1050],
+    ["10.505", 1051],
+    ["0.004999", 0],
+    ["0.005", 1],
+    ["10.5", 1050],
+    [10.125, 1013],
+  ])("answerCents(%p) = %p (nearest cent, half up)", (input, cents) => {
+    expect(answerCents(input)).toBe(cents)
+  })
+
+  it("never finds a false underpayment: equal wire amounts are equal cents, and a sub-cent shortfall is none", () => {
+    expect(answerCents("10.500001")).toBe(answerCents("10.500000"))
+    expect(answerCents("10.499999")).toBe(1050)
+  })
+
+  it("still refuses what is not an amount", () => {
+    expect(() => answerCents("-1.000000")).toThrow(/negative/)
+    expect(() => answerCents("1,000000")).toThrow(/not a dollar amount/)
   })
 })

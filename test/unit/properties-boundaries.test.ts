@@ -26,7 +26,7 @@ import { reconcileSettingsFromEnv } from "../../src/reconcile/settings"
 import { rangeSchema } from "../../src/reconcile/window"
 import { checkoutBodySchema } from "../../src/sandbox/checkout"
 import { faultsSchema } from "../../src/sandbox/faults"
-import { refundBodySchema } from "../../src/sandbox/refund"
+import { refundRequestSchema } from "../../src/gateway/contract"
 import { validate } from "../../src/sandbox/validation"
 import { noticeFromWebhook } from "../../src/workflows/usdt-payment-notice"
 
@@ -60,7 +60,7 @@ const schemas: Array<[string, z.ZodType, string[]]> = [
   ["admin page query", pageQuerySchema, ["limit", "offset"]],
   ["reconcile range", rangeSchema(31 * 86_400_000), ["from", "to"]],
   ["sandbox faults", faultsSchema, ["webhook_drop_rate", "webhook_duplicate_rate", "api_error_rate", "latency_ms"]],
-  ["sandbox refund body", refundBodySchema, ["amount", "reason"]],
+  ["sandbox refund body", refundRequestSchema, ["amount", "reason"]],
   ["sandbox checkout body", checkoutBodySchema(100), ["amount", "note", "username", "notify_url", "success_url", "cancel_url"]],
 ]
 
@@ -82,7 +82,7 @@ describe("zod boundaries on arbitrary JSON", () => {
   it("the sandbox's 422 answer is built for every refusal", () => {
     fc.assert(
       fc.property(fc.oneof(json, nearly(["amount", "reason"])), (value) => {
-        const result = validate(refundBodySchema, value)
+        const result = validate(refundRequestSchema, value)
         return result.ok || result.answer.status === 422
       }),
       RUNS

@@ -1,4 +1,4 @@
-import { type Payment, type PaymentsPage, type PaymentStatus, paymentSchema } from "../../src/gateway"
+import { type KnownPaymentStatus as PaymentStatus, type Payment, type PaymentsPage, paymentSchema } from "../../src/gateway"
 import { reconcile } from "../../src/reconcile/engine"
 import { MAX_LISTED_DISCREPANCIES } from "../../src/reconcile/summary"
 import type { ExpiryStep, PaymentPageSource, PaymentVerdict, SettlePage } from "../../src/reconcile/types"
@@ -41,6 +41,25 @@ function fakeGateway(byStatus: Partial<Record<PaymentStatus, Payment[]>>, option
 const inSync: SettlePage = async (payments) => payments.map((p) => ({ gateway_payment_id: p.id, action: "in_sync", discrepancies: [] }))
 
 describe("reconcile engine", () => {
+  it("flags a record with a status it does not know, never settles it, and finishes the run", async () => {
+    const completed = [payment(1), payment(2, { status: "on_hold" }), payment(3)]
+    const gateway = fakeGateway({ completed })
+    const settled: number[] = []
+    const summary = await reconcile({
+      source: gateway.source,
+      window,
+      settlePage: async (payments) => {
+        settled.push(...payments.map((p) => p.id))
+        return inSync(payments)
+      },
+    })
+    expect(settled).toEqual([1, 3])
+    expect(summary).toMatchObject({ complete: true, payments_seen: 3, in_sync: 2, failed: 0 })
+    expect(summary.discrepancy_counts.unknown_status).toBe(1)
+    expect(summary.discrepancies[0]).toMatchObject({ kind: "unknown_status", gateway_payment_id: 2 })
+    expect(summary.discrepancies[0].message).toContain('"on_hold"')
+  })
+
   it("reads every paid status page by page at the largest size and counts one request per page", async () => {
     const completed = Array.from({ length: 250 }, (_, i) => payment(i + 1))
     const refunded = [payment(900, { status: "refunded", refunded_amount: "10.00" })]

@@ -1,30 +1,32 @@
 import { type Payment, paymentSchema } from "../../src/gateway"
-import { assessListedPayment, type SessionFacts, verdictOfCompletion } from "../../src/reconcile/verdicts"
+import { medusaOwner, verdictOfCompletion } from "../../src/reconcile/medusa-verdicts"
+import { assessListedPayment, type SessionFacts } from "../../src/reconcile/verdicts"
 import type { UsdtCompletionOutcome } from "../../src/workflows/complete-usdt-payment"
 
 const PROVIDER = "pp_usdt_usdt"
+const OWNER = medusaOwner(PROVIDER)
 
 function payment(fields: Record<string, unknown> = {}): Payment {
   return paymentSchema.parse({ id: 42, status: "completed", amount: "15.50", total_amount: "15.50", currency: "USD", note: "payses_01ABC", ...fields })
 }
 
 function facts(fields: Partial<SessionFacts> = {}): SessionFacts {
-  return { id: "payses_01ABC", provider_id: PROVIDER, status: "pending", amount_cents: 1550, captured: false, refunded_cents: 0, canceled: false, ...fields }
+  return { id: "payses_01ABC", provider_id: PROVIDER, status: "pending", underpaid: false, amount_cents: 1550, captured: false, refunded_cents: 0, canceled: false, ...fields }
 }
 
 const kinds = (decision: ReturnType<typeof assessListedPayment>) => (decision.kind === "done" ? decision.verdict.discrepancies.map((d) => d.kind) : ["settle"])
 
 describe("assessListedPayment", () => {
   it("settles a paid payment whose session is ours and not captured", () => {
-    const decision = assessListedPayment(payment(), facts(), PROVIDER)
+    const decision = assessListedPayment(payment(), facts(), OWNER)
     expect(decision).toEqual({ kind: "settle", facts: facts() })
-    expect(assessListedPayment(payment({ status: "partially_refunded", refunded_amount: "5.00" }), facts(), PROVIDER).kind).toBe("settle")
+    expect(assessListedPayment(payment({ status: "partially_refunded", refunded_amount: "5.00" }), facts(), OWNER).kind).toBe("settle")
     // A session Medusa canceled still goes through the completion path (the provider flags it).
-    expect(assessListedPayment(payment(), facts({ status: "canceled", canceled: true }), PROVIDER).kind).toBe("settle")
+    expect(assessListedPayment(payment(), facts({ status: "canceled", canceled: true }), OWNER).kind).toBe("settle")
   })
 
   it("leaves a captured payment alone when it matches", () => {
-    const decision = assessListedPayment(payment(), facts({ captured: true, status: "authorized" }), PROVIDER)
+    const decision = assessListedPayment(payment(), facts({ captured: true, status: "authorized" }), OWNER)
     expect(decision).toEqual({ kind: "done", verdict: { gateway_payment_id: 42, action: "in_sync", discrepancies: [] } })
   })
 
@@ -33,7 +35,7 @@ describe("assessListedPayment", () => {
     ["a note that is no session id", { note: "order-77" }, null, ["unknown_note"]],
     ["another provider's session", {}, { provider_id: "pp_system_default" }, ["unknown_note"]],
     ["refunded in full before the store saw it", { status: "refunded", refunded_amount: "15.50" }, {}, ["refund_not_in_medusa"]],
-    ["already assessed as underpaid", { total_amount: "10.00" }, { status: "requires_more" }, ["amount_mismatch"]],
+    ["already assessed as underpaid", { total_amount: "10.00" }, { status: "requires_more", underpaid: true }, ["amount_mismatch"]],
     ["captured and overpaid", { total_amount: "20.00" }, { captured: true }, ["amount_mismatch"]],
     ["captured, refunded at the gateway only", { status: "partially_refunded", refunded_amount: "5.00" }, { captured: true, refunded_cents: 200 }, ["refund_not_in_medusa"]],
     ["captured, refunds agree", { status: "partially_refunded", refunded_amount: "5.00" }, { captured: true, refunded_cents: 500 }, []],
@@ -45,7 +47,7 @@ describe("assessListedPayment", () => {
     ],
     ["captured after a cancel", {}, { captured: true, canceled: true }, ["paid_after_abandon"]],
   ])("reports %s", (_, paymentFields, factFields, expected) => {
-    const decision = assessListedPayment(payment(paymentFields), factFields === null ? null : facts(factFields), PROVIDER)
+    const decision = assessListedPayment(payment(paymentFields), factFields === null ? null : facts(factFields), OWNER)
     expect(kinds(decision)).toEqual(expected)
     if (decision.kind === "done") {
       for (const discrepancy of decision.verdict.discrepancies) {
@@ -56,15 +58,15 @@ describe("assessListedPayment", () => {
   })
 
   it("a deleted session's payment goes to the completion path (its checkout record may name the cart)", () => {
-    expect(assessListedPayment(payment(), null, PROVIDER)).toMatchObject({ kind: "settle", facts: { id: "payses_01ABC", captured: false, canceled: false } })
+    expect(assessListedPayment(payment(), null, OWNER)).toMatchObject({ kind: "settle", facts: { id: "payses_01ABC", captured: false, canceled: false } })
   })
 
   it("a deleted session whose payment was refunded in full needs nothing", () => {
-    expect(assessListedPayment(payment({ status: "refunded", refunded_amount: "15.50" }), null, PROVIDER)).toMatchObject({ kind: "done", verdict: { action: "in_sync", discrepancies: [] } })
+    expect(assessListedPayment(payment({ status: "refunded", refunded_amount: "15.50" }), null, OWNER)).toMatchObject({ kind: "done", verdict: { action: "in_sync", discrepancies: [] } })
   })
 
   it("never advises recording a gateway-only refund in a way that pays out again", () => {
-    const decision = assessListedPayment(payment({ status: "partially_refunded", refunded_amount: "5.00" }), facts({ captured: true }), PROVIDER)
+    const decision = assessListedPayment(payment({ status: "partially_refunded", refunded_amount: "5.00" }), facts({ captured: true }), OWNER)
     const message = decision.kind === "done" ? decision.verdict.discrepancies[0].message : ""
     expect(message).toMatch(/5\.00 USD already went back to the customer/)
     expect(message).toMatch(/Do not refund it again with the order's Refund button/)
@@ -73,12 +75,12 @@ describe("assessListedPayment", () => {
   })
 
   it("points an overpayment at the order's excess refund", () => {
-    const decision = assessListedPayment(payment({ total_amount: "20.00" }), facts({ captured: true }), PROVIDER)
+    const decision = assessListedPayment(payment({ total_amount: "20.00" }), facts({ captured: true }), OWNER)
     expect(decision.kind === "done" && decision.verdict.discrepancies[0].message).toMatch(/"Refund the excess" in the order's USDT panel/)
   })
 
   it("states the amounts in a mismatch", () => {
-    const decision = assessListedPayment(payment({ total_amount: "20.00" }), facts({ captured: true }), PROVIDER)
+    const decision = assessListedPayment(payment({ total_amount: "20.00" }), facts({ captured: true }), OWNER)
     expect(decision.kind === "done" && decision.verdict.discrepancies[0].message).toMatch(/paid 20\.00 USD for 15\.50 USD asked \(overpaid by 4\.50 USD\)/)
   })
 })

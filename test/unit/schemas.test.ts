@@ -1,4 +1,4 @@
-import { errorBodySchema, paymentSchema, paymentsPageSchema } from "../../src/gateway"
+import { errorBodySchema, isPaidStatus, paymentSchema, paymentsPageSchema, refundOutcome, webhookEventSchema } from "../../src/gateway"
 
 const record = {
   id: 42,
@@ -26,14 +26,67 @@ describe("contract schemas", () => {
   })
 
   it.each([
-    [{ status: "weird" }, "status"],
-    [{ amount: "1.234" }, "amount"],
-    [{ id: "42" }, "id"],
+    [{ amount: "ten" }, "amount"],
+    [{ id: "forty-two" }, "id"],
+    [{ id: 0 }, "id"],
+    [{ status: "" }, "status"],
     [{ created_at: "yesterday" }, "created_at"],
-  ])("refuses a record that breaks the contract: %p", (change, field) => {
+  ])("refuses a record whose needed field cannot be read: %p", (change, field) => {
     const result = paymentSchema.safeParse({ ...record, ...change })
     expect(result.success).toBe(false)
     if (!result.success) expect(result.error.issues[0].path).toEqual([field])
+  })
+
+  it("keeps an unknown status as sent, not paid, marked unknown", () => {
+    const payment = paymentSchema.parse({ ...record, status: "under_review", total_amount: null })
+    expect(payment).toMatchObject({ status: "under_review", status_known: false, paid: false, total_amount_cents: 0 })
+    expect(paymentSchema.parse(record)).toMatchObject({ status_known: true, paid: true })
+  })
+
+  it("reads ids as numbers or numeric strings, and keeps bybit_pay_id / merchant_trade_no of any scalar type as text", () => {
+    const payment = paymentSchema.parse({ ...record, id: "42", bybit_pay_id: 987654321, merchant_trade_no: true })
+    expect(payment).toMatchObject({ id: 42, bybit_pay_id: "987654321", merchant_trade_no: "true" })
+    expect(paymentSchema.parse({ ...record, bybit_pay_id: { nested: 1 } }).bybit_pay_id).toBeNull()
+  })
+
+  it("reads six-decimal amounts to the cent by the one rounding rule (half up)", () => {
+    const payment = paymentSchema.parse({ ...record, amount: "10.500000", total_amount: "10.494999", refunded_amount: "0.005000" })
+    expect(payment).toMatchObject({ amount_cents: 1050, total_amount_cents: 1049, refunded_amount_cents: 1 })
+    expect(paymentSchema.parse({ ...record, total_amount: "10.495" }).total_amount_cents).toBe(1050)
+  })
+
+  it("reads a record with only what is needed: currency USD, note, dates and refunds absent", () => {
+    const payment = paymentSchema.parse({ id: 7, status: "pending", amount: "3.00" })
+    expect(payment).toMatchObject({ id: 7, currency: "USD", note: null, created_at: null, paid_at: null, refunded_amount_cents: 0, total_amount_cents: 0 })
+  })
+
+  it("reads a tolerant webhook body: string ids, six decimals, numeric bybit_pay_id, no currency", () => {
+    const event = webhookEventSchema.parse({
+      event: "payment.completed",
+      merchant_id: "1",
+      amount: "10.500000",
+      total_amount: "10.500000",
+      bybit_pay_id: 123,
+      note: "payses_1",
+      payment_record_id: "42",
+    })
+    expect(event).toMatchObject({ merchant_id: 1, payment_record_id: 42, amount: 1050, total_amount: 1050, currency: "USD", bybit_pay_id: "123" })
+  })
+
+  it.each([
+    ["completed", "succeeded"],
+    ["Succeeded", "succeeded"],
+    ["failed", "failed"],
+    ["pending", "pending"],
+    ["processing", "pending"],
+    ["whatever_new", "pending"],
+  ])("reads a refund answered %p as %p", (status, outcome) => {
+    expect(refundOutcome(status)).toBe(outcome)
+  })
+
+  it("defines paid once: the three statuses that follow a payment, nothing else", () => {
+    expect(["completed", "partially_refunded", "refunded"].every(isPaidStatus)).toBe(true)
+    expect(["pending", "expired", "processing", ""].some(isPaidStatus)).toBe(false)
   })
 
   it("reads a page without per_page or last_page", () => {

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto"
 import {
   computeSignature,
+  pageWebhookExample,
   parseSignatureHeader,
   signWebhook,
   verifySignature,
@@ -9,19 +10,7 @@ import {
 } from "../../src/gateway"
 
 const secret = "whsec_test_secret_value"
-const body = JSON.stringify({
-  event: "payment.completed",
-  status: "completed",
-  merchant_id: 1,
-  amount: "10.50",
-  total_amount: "10.50",
-  currency: "USD",
-  bybit_pay_id: "bp_1",
-  merchant_trade_no: "mt_1",
-  note: "order_123",
-  payment_record_id: 42,
-  paid_at: "2026-03-24T12:00:00+00:00",
-})
+const body = JSON.stringify(pageWebhookExample())
 const T = 1_774_353_600 // 2026-03-24T12:00:00Z
 const at = (seconds: number) => () => seconds * 1000
 

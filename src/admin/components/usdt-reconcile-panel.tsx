@@ -16,6 +16,7 @@ const KIND_LABEL: Record<DiscrepancyKind, string> = {
   paid_after_abandon: "paid after abandon",
   completion_failed: "completion failed",
   paid_no_order: "paid, no order (refund it above)",
+  unknown_status: "unknown gateway status",
 }
 
 /** GET, or POST with a body; a 502 still carries the run (it stopped early): the panel shows it. */

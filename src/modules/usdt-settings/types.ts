@@ -1,17 +1,12 @@
 /**
- * The module's public shapes. `GatewayCredentials` is the provider's seam
- * (src/providers/usdt/credentials.ts declares the same shape): decrypted, for server use only.
+ * The module's public shapes. `GatewayCredentials` is the gateway core's (decrypted, for
+ * server use only), re-exported for the module's callers.
  */
 import type { InferTypeOf } from "@medusajs/framework/types"
+import type { GatewayCredentials } from "../../gateway/config"
 import type { ReconciliationRun, WebhookDelivery } from "./models"
 
-export interface GatewayCredentials {
-  baseUrl: string
-  merchantId: string
-  apiKey: string
-  /** Current secret first, then the one being rotated out (if any). */
-  webhookSecrets: string[]
-}
+export type { GatewayCredentials }
 
 /**
  * A save. Every field is optional: a field left out keeps its stored value. `null` clears a

@@ -6,7 +6,7 @@
  */
 import type { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN, MedusaError } from "@medusajs/framework/utils"
-import { type Cents, checkoutIdempotencyKey, type GatewayClient, toCents } from "../../gateway"
+import { type Cents, checkoutIdempotencyKey, type GatewayClient, isHttpUrl, toCents } from "../../gateway"
 import { gatewayCall } from "./errors"
 import { notifyUrlOf, type UsdtProviderOptions } from "./options"
 import type { UsdtSessionData } from "./session-data"
@@ -34,13 +34,7 @@ export function assertUsd(currencyCode: string): void {
 }
 
 function httpUrlOrUndefined(value: unknown): string | undefined {
-  if (typeof value !== "string" || !value) return undefined
-  try {
-    const url = new URL(value)
-    return url.protocol === "http:" || url.protocol === "https:" ? value : undefined
-  } catch {
-    return undefined
-  }
+  return isHttpUrl(value) ? value : undefined
 }
 
 export interface OpenCheckoutInput {

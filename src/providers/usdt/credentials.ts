@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto"
 import { MedusaError } from "@medusajs/framework/utils"
-import { createGatewayClient, type GatewayClient } from "../../gateway"
+import { createGatewayClient, type GatewayClient, type GatewayCredentials } from "../../gateway"
 import { readSavedCredentials, type SettingsSource } from "../../modules/usdt-settings/saved-credentials"
 import { closeMerchantBudgets, merchantPacer } from "../../payments/merchant-budget"
 import { gatewayBaseUrl, type UsdtProviderOptions, webhookSecretsOf } from "./options"
@@ -23,12 +23,7 @@ export class GatewayNotConnectedError extends MedusaError {
   }
 }
 
-export interface GatewayCredentials {
-  baseUrl: string
-  merchantId: string
-  apiKey: string
-  webhookSecrets: string[]
-}
+export type { GatewayCredentials }
 
 /**
  * The effective credentials: those saved in the admin when `source` (the app container, or the

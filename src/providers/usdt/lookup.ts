@@ -8,7 +8,6 @@
  * taking 60 checkouts a minute is one page.
  */
 import { type CallOptions, type GatewayClient, GatewayNotFoundError, type Payment, type RequestPriority } from "../../gateway"
-import { isPaidStatus } from "./status"
 import type { UsdtSessionData } from "./session-data"
 
 /**
@@ -23,7 +22,7 @@ const DEFAULT_LOOKBACK_MS = 48 * 60 * 60_000
 
 function rank(payment: Payment, amountCents: number | undefined): number {
   const sameAmount = amountCents !== undefined && payment.amount_cents === amountCents ? 1 : 0
-  if (isPaidStatus(payment)) return 10 + sameAmount
+  if (payment.paid) return 10 + sameAmount
   if (payment.status === "pending") return 5 + sameAmount
   return sameAmount
 }

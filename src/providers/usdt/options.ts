@@ -5,10 +5,9 @@
  */
 import { MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
-import { PRODUCTION_BASE_URL } from "../../gateway"
+import { httpUrl as gatewayHttpUrl, PRODUCTION_BASE_URL } from "../../gateway"
 
-const httpUrl = (hint: string) =>
-  z.url({ protocol: /^https?$/, error: `must be an absolute http(s) URL ${hint}` })
+const httpUrl = (hint: string) => gatewayHttpUrl(`must be an absolute http(s) URL ${hint}`)
 
 const secret = (what: string) =>
   z.string({ error: `is required: ${what}` }).trim().min(1, { error: `is required: ${what}` })

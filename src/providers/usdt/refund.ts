@@ -19,11 +19,11 @@ import {
   GatewayServerError,
   GatewayTimeoutError,
   refundIdempotencyKey,
+  refundOutcome,
 } from "../../gateway"
 import { ledgerTotals, type RefundLedger, type RefundLedgerRecord } from "../../modules/usdt-settings/refund-ledger"
 import { toMedusaError, USDT_ERROR_CODES } from "./errors"
 
-const FAILED_REFUND_STATUSES = new Set(["failed", "rejected", "error", "canceled", "cancelled", "declined"])
 const NOT_CARRIED_OUT = /\bnot (?:been )?(?:carried out|processed|performed|executed)\b|\bnothing (?:was|has been) (?:done|changed|refunded)\b/i
 
 export const USDT_REFUND_UNCERTAIN = "usdt_refund_uncertain"
@@ -49,6 +49,8 @@ export interface GatewayRefundOutcome {
   completedCents: Cents
   /** False when an earlier made refund was recorded for Medusa, with no gateway call. */
   sent: boolean
+  /** False when the gateway answered the refund `pending` (accepted, settled later on its side). */
+  settled: boolean
 }
 
 /** A 5xx whose body says the call was not carried out (`carried_out: false`, or words to that effect). */
@@ -97,7 +99,7 @@ async function adoptMadeRefund(request: GatewayRefundRequest, rows: RefundLedger
   if (!made) return null
   const row = await request.ledger.settleRefund(made.id, { status: "completed", medusa_refund_id: request.medusaRefundId ?? null, record_in_medusa: false })
   request.logger.info(`USDT refund ${row.gateway_refund_id ?? row.id} (made earlier) recorded for Medusa refund ${request.medusaRefundId ?? "?"}; nothing sent`)
-  return { row, completedCents: ledgerTotals(rows).completedCents, sent: false }
+  return { row, completedCents: ledgerTotals(rows).completedCents, sent: false, settled: true }
 }
 
 export async function refundThroughGateway(request: GatewayRefundRequest): Promise<GatewayRefundOutcome> {
@@ -120,9 +122,11 @@ export async function refundThroughGateway(request: GatewayRefundRequest): Promi
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `This refund was already sent (ledger ${row.id}, ${row.status})`, USDT_REFUND_UNCERTAIN)
   }
   let settled: RefundLedgerRecord
+  let atGateway: ReturnType<typeof refundOutcome>
   try {
     const refund = await request.client.refundPayment(request.gatewayPaymentId, { amountCents, reason: request.reason, idempotencyKey: row.idempotency_key })
-    if (FAILED_REFUND_STATUSES.has(refund.status.toLowerCase())) {
+    atGateway = refundOutcome(refund.status)
+    if (atGateway === "failed") {
       const message = `The USDT gateway did not make the refund: refund ${refund.refund_id} is ${refund.status}`
       await ledger.settleRefund(row.id, { status: "not_made", gateway_refund_id: refund.refund_id, message })
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, message, USDT_ERROR_CODES.refused)
@@ -135,7 +139,7 @@ export async function refundThroughGateway(request: GatewayRefundRequest): Promi
     request.logger.warn(`USDT refund ${row.id} of ${formatCents(amountCents)} USD on gateway payment ${gatewayPaymentId}: ${outcome.status}`)
     throw outcome.error
   }
-  request.logger.info(`USDT refund ${settled.gateway_refund_id} of ${formatCents(amountCents)} USD on gateway payment ${gatewayPaymentId} (ledger ${row.id})`)
+  request.logger.info(`USDT refund ${settled.gateway_refund_id} (${atGateway}) of ${formatCents(amountCents)} USD on gateway payment ${gatewayPaymentId} (ledger ${row.id})`)
   const rows = await ledger.listRefunds([gatewayPaymentId])
-  return { row: settled, completedCents: ledgerTotals(rows).completedCents, sent: true }
+  return { row: settled, completedCents: ledgerTotals(rows).completedCents, sent: true, settled: atGateway === "succeeded" }
 }

@@ -256,8 +256,10 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       medusaRefundId,
       reason: `Refund from the store admin${medusaRefundId ? ` (${medusaRefundId})` : ""}`,
     })
-    // The gateway moves the record to partially_refunded / refunded: keep the data's view of it in step.
-    return { data: { ...data, gateway_status: outcome.completedCents >= paidCents ? "refunded" : "partially_refunded" } }
+    // The gateway moves the record to partially_refunded / refunded once the refund is done: keep
+    // the data's view in step then; a refund the gateway answered `pending` is settled later.
+    const settledStatus = outcome.completedCents >= paidCents ? "refunded" : "partially_refunded"
+    return { data: { ...data, gateway_status: outcome.settled ? settledStatus : current.gateway_status } }
   }
 
   /** No cancel endpoint exists: the data is marked, so a payment arriving later is flagged, not lost. */

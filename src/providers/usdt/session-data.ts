@@ -50,6 +50,7 @@ export type UsdtFlag =
   | { kind: "overpaid"; gatewayPaymentId: number; expectedCents: Cents; paidCents: Cents }
   | { kind: "paid_after_cancel"; gatewayPaymentId: number; paidCents: Cents; canceledAt: string }
   | { kind: "canceled"; reason: "payment_canceled" | "session_deleted" | "checkout_expired" }
+  | { kind: "unknown_status"; gatewayPaymentId: number; status: string }
   | {
       kind: "refund"
       refundId: string
@@ -60,7 +61,7 @@ export type UsdtFlag =
     }
 
 /** Flags that mean money does not match the order: an admin must look. */
-const REVIEW_FLAGS = new Set(["underpaid", "overpaid", "paid_after_cancel"])
+const REVIEW_FLAGS = new Set(["underpaid", "overpaid", "paid_after_cancel", "unknown_status"])
 
 function flagBody(flag: Exclude<UsdtFlag, { kind: "refund" }>): Record<string, unknown> {
   switch (flag.kind) {
@@ -82,6 +83,8 @@ function flagBody(flag: Exclude<UsdtFlag, { kind: "refund" }>): Record<string, u
       return { gateway_payment_id: flag.gatewayPaymentId, paid: formatCents(flag.paidCents), canceled_at: flag.canceledAt }
     case "canceled":
       return { reason: flag.reason }
+    case "unknown_status":
+      return { gateway_payment_id: flag.gatewayPaymentId, status: flag.status }
     default: {
       const unreachable: never = flag
       return unreachable

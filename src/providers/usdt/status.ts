@@ -8,6 +8,9 @@
  *   paid more than asked       → captured, excess flagged
  *   paid less than asked       → requires_more, shortfall flagged (never captured)
  *   paid after a cancel        → captured, flagged for review
+ *   a status the contract does not know → pending, flagged for review (never paid, never thrown)
+ *
+ * What counts as paid is the gateway core's decision (`isPaidStatus`, read as `payment.paid`).
  */
 import { PaymentSessionStatus } from "@medusajs/framework/utils"
 import type { Cents, Payment } from "../../gateway"
@@ -60,24 +63,12 @@ export function assessGatewayPayment(payment: Payment | null, session: SessionFa
       ? { status: PaymentSessionStatus.CANCELED, flags: [{ kind: "canceled", reason: "checkout_expired" }] }
       : { status: PaymentSessionStatus.PENDING, flags: [] }
   }
-  const status = payment.status
-  switch (status) {
-    case "pending":
-      return { status: PaymentSessionStatus.PENDING, flags: [] }
-    case "expired":
-      return { status: PaymentSessionStatus.CANCELED, flags: [{ kind: "canceled", reason: "checkout_expired" }] }
-    case "completed":
-    case "refunded":
-    case "partially_refunded":
-      return assessPaid(payment, session)
-    default: {
-      const unreachable: never = status
-      throw new Error(`Unknown gateway payment status ${JSON.stringify(unreachable)}`)
-    }
+  if (payment.paid) return assessPaid(payment, session)
+  if (!payment.status_known) {
+    return { status: PaymentSessionStatus.PENDING, flags: [{ kind: "unknown_status", gatewayPaymentId: payment.id, status: payment.status }] }
   }
-}
-
-/** Whether the gateway record proves a payment happened (whatever its amount). */
-export function isPaidStatus(payment: Payment): boolean {
-  return payment.status === "completed" || payment.status === "refunded" || payment.status === "partially_refunded"
+  if (payment.status === "expired") {
+    return { status: PaymentSessionStatus.CANCELED, flags: [{ kind: "canceled", reason: "checkout_expired" }] }
+  }
+  return { status: PaymentSessionStatus.PENDING, flags: [] }
 }

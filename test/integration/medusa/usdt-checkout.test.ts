@@ -7,12 +7,11 @@
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { computeSignature } from "../../../src/gateway"
-import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { expectNothingHappened, orderIdOf, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
+import { useShop } from "./helpers/shop"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
 import { OTHER_MERCHANT, STORE_MERCHANT, STORE_NEW_WEBHOOK_SECRET } from "./helpers/sandbox"
-import { adminClient, type AdminClient, type Storefront, storefront } from "./helpers/storefront"
 import { completedEvent, postWebhook, sendSigned, signed } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
@@ -21,22 +20,10 @@ const harness = useUsdtHarness()
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: Storefront
-    let admin: AdminClient
-
-    beforeAll(async () => {
-      store = await seedStore(getContainer())
-      admin = await adminClient(getContainer(), api)
-    })
-
-    beforeEach(async () => {
-      shop = storefront(api, store)
-      await harness.sandbox.reset()
-    })
+    const suite = useShop(harness, api, getContainer)
 
     it("opens a checkout whose note is the session id and whose session data holds no secret", async () => {
-      const checkout = await shop.usdtCheckout(undefined, { success_url: "http://localhost:8000/thanks" })
+      const checkout = await suite.shop.usdtCheckout(undefined, { success_url: "http://localhost:8000/thanks" })
       expect(checkout.session.status).toBe("pending")
       expect(checkout.session.data).toMatchObject({
         session_id: checkout.session.id,
@@ -61,7 +48,7 @@ medusaIntegrationTestRunner({
     })
 
     it("pay → webhook → order, although the shopper never returns", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       const paid = await harness.sandbox.pay(checkout.checkoutUrl)
       expect(paid.status).toBe(200)
       const record = await harness.sandbox.paymentByNote(checkout.session.id)
@@ -78,7 +65,7 @@ medusaIntegrationTestRunner({
       expect(state.payments[0].data).toMatchObject({ gateway_payment_id: record.id, gateway_status: "completed", paid_amount: "15.50" })
       expect(state.collectionStatus).toBe("completed")
 
-      const order = await admin.order(state.orderIds[0])
+      const order = await suite.admin.order(state.orderIds[0])
       expect(order.status).toBe(200)
       expect(order.data).toMatchObject({
         order: {
@@ -96,17 +83,17 @@ medusaIntegrationTestRunner({
       expect(await orderCount(getContainer())).toBe(1)
 
       // The gateway captured on payment: an admin's capture changes nothing.
-      const capture = await admin.capture(state.payments[0].id)
+      const capture = await suite.admin.capture(state.payments[0].id)
       expect(capture.status).toBe(200)
       expect((await cartPaymentState(getContainer(), checkout.cartId)).captures).toBe(1)
     })
 
     it("the shopper returns and completes the cart before the webhook arrives", async () => {
       await harness.sandbox.setFaults({ webhook_delay_ms: 3_000 })
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
 
-      const completed = await shop.complete(checkout.cartId)
+      const completed = await suite.shop.complete(checkout.cartId)
       const completedAt = Date.now()
       expect(completed.status).toBe(200)
       expect(completed.data).toMatchObject({ type: "order" })
@@ -127,7 +114,7 @@ medusaIntegrationTestRunner({
     })
 
     it("the shopper returns after the webhook and gets the same order", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       await harness.sandbox.pay(checkout.checkoutUrl)
       const record = await harness.sandbox.paymentByNote(checkout.session.id)
       if (!record) throw new Error("no sandbox record")
@@ -135,7 +122,7 @@ medusaIntegrationTestRunner({
       const before = await cartPaymentState(getContainer(), checkout.cartId)
       expect(before.orderIds).toHaveLength(1)
 
-      const completed = await shop.complete(checkout.cartId)
+      const completed = await suite.shop.complete(checkout.cartId)
       expect(completed.status).toBe(200)
       expect(orderIdOf(completed.data)).toBe(before.orderIds[0])
       const after = await cartPaymentState(getContainer(), checkout.cartId)
@@ -145,7 +132,7 @@ medusaIntegrationTestRunner({
     })
 
     it("five identical webhooks at once make one order and one capture", async () => {
-      const { checkout, body } = await paidWithoutWebhook(shop, harness.sandbox)
+      const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
       const answers = await Promise.all(Array.from({ length: 5 }, () => sendSigned(harness.medusaUrl, body)))
       for (const answer of answers) expect(answer.status).toBe(200)
       const outcomes = answers.map((answer) => answer.body.outcome)
@@ -163,9 +150,9 @@ medusaIntegrationTestRunner({
     })
 
     it("the webhook and the storefront's complete at once make one order and one capture", async () => {
-      const { checkout, body } = await paidWithoutWebhook(shop, harness.sandbox)
+      const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
       const webhook = sendSigned(harness.medusaUrl, body)
-      const [hook, completed] = await Promise.all([webhook, shop.complete(checkout.cartId)])
+      const [hook, completed] = await Promise.all([webhook, suite.shop.complete(checkout.cartId)])
 
       expect(hook.status).toBe(200)
       expect(["completed", "already_completed"]).toContain(hook.body.outcome)
@@ -181,7 +168,7 @@ medusaIntegrationTestRunner({
     })
 
     it("a replayed delivery after the order exists is acknowledged as already completed", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       await harness.sandbox.pay(checkout.checkoutUrl)
       const record = await harness.sandbox.paymentByNote(checkout.session.id)
       if (!record) throw new Error("no sandbox record")
@@ -191,7 +178,7 @@ medusaIntegrationTestRunner({
       expect((await cartPaymentState(getContainer(), checkout.cartId)).captures).toBe(1)
     })
     it("refuses forged, mis-signed, stale, future and tampered deliveries with 401, then accepts the genuine one", async () => {
-      const { checkout, body, recordId } = await paidWithoutWebhook(shop, harness.sandbox)
+      const { checkout, body, recordId } = await paidWithoutWebhook(suite.shop, harness.sandbox)
       const now = Math.floor(Date.now() / 1000)
       const genuine = signed(body)
       const forgedHeaders = { ...genuine.headers, "x-gateway-signature": `t=${genuine.timestamp},v1=${"ab".repeat(32)}` }
@@ -230,7 +217,7 @@ medusaIntegrationTestRunner({
     })
 
     it("acknowledges verified deliveries that do not apply, without effect", async () => {
-      const { checkout, recordId } = await paidWithoutWebhook(shop, harness.sandbox)
+      const { checkout, recordId } = await paidWithoutWebhook(suite.shop, harness.sandbox)
       const event = (fields: Partial<Parameters<typeof completedEvent>[0]>) =>
         completedEvent({ paymentRecordId: recordId, note: checkout.session.id, amount: "15.50", ...fields })
 
@@ -261,10 +248,10 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses a non-USD cart with a clear error and opens no checkout", async () => {
-      if (!store.eurRegionId) throw new Error("the EUR region was not seeded")
-      const cartId = await shop.cartReadyForPayment(store.eurRegionId)
-      const collectionId = await shop.paymentCollection(cartId)
-      const answer = await shop.initiateSession(collectionId)
+      if (!suite.store.eurRegionId) throw new Error("the EUR region was not seeded")
+      const cartId = await suite.shop.cartReadyForPayment(suite.store.eurRegionId)
+      const collectionId = await suite.shop.paymentCollection(cartId)
+      const answer = await suite.shop.initiateSession(collectionId)
       expect(answer.status).toBe(400)
       expect(answer.data).toMatchObject({ message: expect.stringMatching(/only USD.*EUR.*region/s) })
 

@@ -9,12 +9,11 @@ import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createGatewayClient } from "../../../src/gateway"
 import { refundLedgerIn } from "../../../src/modules/usdt-settings/refund-ledger"
-import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
+import { useShop } from "./helpers/shop"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
-import { adminClient, type AdminClient, type Storefront, storefront } from "./helpers/storefront"
 import { sendSigned } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
@@ -23,19 +22,7 @@ const harness = useUsdtHarness()
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    let store: SeededStore
-    let shop: Storefront
-    let admin: AdminClient
-
-    beforeAll(async () => {
-      store = await seedStore(getContainer(), { paymentProviders: ["pp_usdt_usdt", "pp_system_default"] })
-      admin = await adminClient(getContainer(), api)
-    })
-
-    beforeEach(async () => {
-      shop = storefront(api, store)
-      await harness.sandbox.reset()
-    })
+    const suite = useShop(harness, api, getContainer, { paymentProviders: ["pp_usdt_usdt", "pp_system_default"] })
 
     async function refundsOf(cartId: string) {
       const [payment] = (await cartPaymentState(getContainer(), cartId)).payments
@@ -43,7 +30,7 @@ medusaIntegrationTestRunner({
     }
 
     it("underpayment: not captured, no order, shortfall recorded on the session", async () => {
-      const { checkout, body } = await paidWithoutWebhook(shop, harness.sandbox, "10.00")
+      const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox, "10.00")
       const answer = await sendSigned(harness.medusaUrl, body)
       expect(answer).toMatchObject({ status: 200, body: { outcome: "underpaid", payment_session_id: checkout.session.id } })
       expect(String(answer.body.detail)).toContain("5.50 USD short")
@@ -64,7 +51,7 @@ medusaIntegrationTestRunner({
       ])
 
       // The shopper comes back: the cart cannot be completed with a short payment.
-      const completed = await shop.complete(checkout.cartId)
+      const completed = await suite.shop.complete(checkout.cartId)
       expect(completed.status).not.toBe(200)
       expect(await orderCount(getContainer())).toBe(0)
       expect(await paymentCount(getContainer())).toBe(0)
@@ -72,7 +59,7 @@ medusaIntegrationTestRunner({
     })
 
     it("overpayment: captured for the order's amount, the excess recorded for the admin", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       expect((await harness.sandbox.pay(checkout.checkoutUrl, "20.00")).status).toBe(200)
       const record = await harness.sandbox.paymentByNote(checkout.session.id)
       if (!record) throw new Error("no sandbox record")
@@ -84,7 +71,7 @@ medusaIntegrationTestRunner({
       expect(state.captures).toBe(1)
       expect(state.payments[0].amount).toBe(15.5)
 
-      const order = await admin.order(state.orderIds[0])
+      const order = await suite.admin.order(state.orderIds[0])
       expect(order.status).toBe(200)
       expect(order.data).toMatchObject({
         order: {
@@ -108,11 +95,11 @@ medusaIntegrationTestRunner({
     })
 
     it("expiry: an expired, unpaid checkout cancels the session and completes nothing", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       await harness.sandbox.expire(checkout.checkoutUrl)
       expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(410)
 
-      const completed = await shop.complete(checkout.cartId)
+      const completed = await suite.shop.complete(checkout.cartId)
       expect(completed.status).toBe(400)
       const state = await cartPaymentState(getContainer(), checkout.cartId)
       expect(state.orderIds).toEqual([])
@@ -127,14 +114,14 @@ medusaIntegrationTestRunner({
       expect(await harness.sandbox.deliveries()).toEqual([])
 
       // A fresh session opens a fresh checkout for the same cart.
-      const again = await shop.initiateSession(checkout.paymentCollectionId)
+      const again = await suite.shop.initiateSession(checkout.paymentCollectionId)
       expect(again.status).toBe(200)
       expect((await harness.sandbox.payments()).filter((p) => p.status === "pending")).toHaveLength(1)
     })
 
     it("not yet paid: the storefront's complete waits for the payment and makes nothing", async () => {
-      const checkout = await shop.usdtCheckout()
-      const completed = await shop.complete(checkout.cartId)
+      const checkout = await suite.shop.usdtCheckout()
+      const completed = await suite.shop.complete(checkout.cartId)
       expect(completed.status).toBe(400)
       // A normal answer (the store logs it at info level, test/install checks the log), not a failed authorization.
       expect(completed.data).toMatchObject({ type: "not_allowed", message: expect.stringMatching(/^The USDT payment has not arrived yet/) })
@@ -154,9 +141,9 @@ medusaIntegrationTestRunner({
     })
 
     it("payment after the shopper switched away from USDT: the cart is still open and the amount covers it, so it becomes the order", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       // The shopper goes back and picks another payment method: Medusa deletes the USDT session.
-      const switched = await shop.initiateSession(checkout.paymentCollectionId, "pp_system_default")
+      const switched = await suite.shop.initiateSession(checkout.paymentCollectionId, "pp_system_default")
       expect(switched.status).toBe(200)
       const before = await cartPaymentState(getContainer(), checkout.cartId)
       expect(before.sessions.map((s) => s.provider_id)).toEqual(["pp_system_default"])
@@ -177,7 +164,7 @@ medusaIntegrationTestRunner({
     })
 
     it("updatePayment keeps an open checkout for the same amount and opens a new one for another", async () => {
-      const checkout = await shop.usdtCheckout()
+      const checkout = await suite.shop.usdtCheckout()
       const payment = getContainer().resolve(Modules.PAYMENT)
       const update = (amount: number, data: Record<string, unknown>) =>
         payment.updatePaymentSession({ id: checkout.session.id, amount, currency_code: "usd", data })
@@ -197,10 +184,10 @@ medusaIntegrationTestRunner({
     })
 
     it("the gateway down during checkout: a clear error and nothing half-made", async () => {
-      const cartId = await shop.cartReadyForPayment()
-      const collectionId = await shop.paymentCollection(cartId)
+      const cartId = await suite.shop.cartReadyForPayment()
+      const collectionId = await suite.shop.paymentCollection(cartId)
       await harness.sandbox.setFaults({ api_error_rate: 1 })
-      const failed = await shop.initiateSession(collectionId)
+      const failed = await suite.shop.initiateSession(collectionId)
       expect(failed.status).toBe(400)
       expect(failed.data).toMatchObject({ message: expect.stringContaining("the USDT gateway is unavailable") })
       expect(JSON.stringify(failed.data)).not.toContain("sk_test_store_1001_key")
@@ -211,16 +198,16 @@ medusaIntegrationTestRunner({
       expect(await harness.sandbox.payments()).toEqual([])
 
       await harness.sandbox.setFaults({})
-      const retried = await shop.initiateSession(collectionId)
+      const retried = await suite.shop.initiateSession(collectionId)
       expect(retried.status).toBe(200)
       expect((await cartPaymentState(getContainer(), cartId)).sessions).toHaveLength(1)
       expect(await harness.sandbox.payments()).toHaveLength(1)
     })
     it("refunds part, then the rest, recording each gateway refund in the plugin's refund ledger", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
       const ledger = () => refundLedgerIn(getContainer()).listRefunds([String(recordId)])
 
-      const first = await admin.refund(payment.id, 5)
+      const first = await suite.admin.refund(payment.id, 5)
       expect(first.status).toBe(200)
       let refunds = await refundsOf(cartId)
       expect(refunds.medusa).toEqual([expect.objectContaining({ amount: 5 })])
@@ -231,7 +218,7 @@ medusaIntegrationTestRunner({
       ])
       expect(await harness.sandbox.paymentByNote(note)).toMatchObject({ status: "partially_refunded", refunded_amount: "5.00" })
 
-      const rest = await admin.refund(payment.id, 10.5)
+      const rest = await suite.admin.refund(payment.id, 10.5)
       expect(rest.status).toBe(200)
       refunds = await refundsOf(cartId)
       expect(refunds.medusa.map((r) => r.amount).sort()).toEqual([10.5, 5])
@@ -245,13 +232,13 @@ medusaIntegrationTestRunner({
     })
 
     it("refuses a refund beyond what was paid before calling the gateway", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), shop, harness.sandbox)
-      const tooMuch = await admin.refund(payment.id, 20)
+      const { checkout: { cartId, session: { id: note } }, payment } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
+      const tooMuch = await suite.admin.refund(payment.id, 20)
       expect(tooMuch.status).toBe(400)
       expect(tooMuch.data).toMatchObject({ message: expect.stringMatching(/more than the captured amount/) })
 
-      await admin.refund(payment.id, 15)
-      const rest = await admin.refund(payment.id, 1)
+      await suite.admin.refund(payment.id, 15)
+      const rest = await suite.admin.refund(payment.id, 1)
       expect(rest.status).toBe(400)
       expect((await refundsOf(cartId)).medusa).toHaveLength(1)
       const record = await harness.sandbox.paymentByNote(note)
@@ -259,13 +246,13 @@ medusaIntegrationTestRunner({
     })
 
     it("a refund made on the gateway's dashboard first: a new refund is refused before any payout, naming the difference", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
       // The merchant refunded 10.00 on the gateway's dashboard, outside Medusa.
       const dashboard = createGatewayClient({ baseUrl: harness.sandbox.url, merchantId: STORE_MERCHANT.id, apiKey: STORE_MERCHANT.apiKey, rateLimit: false })
       await dashboard.refundPayment(recordId, { amountCents: 1000, reason: "dashboard" })
       await dashboard.close()
 
-      const refused = await admin.refund(payment.id, 10)
+      const refused = await suite.admin.refund(payment.id, 10)
       expect(refused.status).toBe(400)
       expect(refused.data).toMatchObject({ message: expect.stringMatching(/gateway has refunded 10\.00 USD on this payment, 10\.00 USD more than the store knows/) })
       expect((await refundsOf(cartId)).medusa).toEqual([])
@@ -273,15 +260,15 @@ medusaIntegrationTestRunner({
     })
 
     it("a refund while the gateway answers 429, then 5xx that did nothing: an error each time saying so, nothing made; then it goes through", async () => {
-      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), shop, harness.sandbox)
+      const { checkout: { cartId, session: { id: note } }, payment, recordId } = await paidOrder(getContainer(), suite.shop, harness.sandbox)
 
       await harness.sandbox.setFaults({ api_429_rate: 1, api_fault_methods: ["POST"] })
-      const throttled = await admin.refund(payment.id, 5)
+      const throttled = await suite.admin.refund(payment.id, 5)
       expect(throttled.status).toBe(400)
       expect(throttled.data).toMatchObject({ message: expect.stringContaining("rate limiting this store (429)") })
 
       await harness.sandbox.setFaults({ api_error_rate: 1, api_fault_methods: ["POST"] })
-      const failing = await admin.refund(payment.id, 5)
+      const failing = await suite.admin.refund(payment.id, 5)
       expect(failing.status).toBe(400)
       expect(failing.data).toMatchObject({ message: expect.stringMatching(/was not made: .*not carried out/s) })
 
@@ -292,7 +279,7 @@ medusaIntegrationTestRunner({
       expect(ledger.map((row) => [row.status, row.amount_cents])).toEqual([["not_made", 500], ["not_made", 500]])
 
       await harness.sandbox.setFaults({})
-      const ok = await admin.refund(payment.id, 5)
+      const ok = await suite.admin.refund(payment.id, 5)
       expect(ok.status).toBe(200)
       expect((await refundsOf(cartId)).medusa).toEqual([expect.objectContaining({ amount: 5 })])
       expect((await harness.sandbox.paymentByNote(note))?.refunds.map((r) => r.amount)).toEqual(["5.00"])

@@ -232,7 +232,7 @@ medusaIntegrationTestRunner({
         now: later,
       })
       expect(summary).toMatchObject({ complete: true, failed: 0, healed: 4, expired: 1, payments_seen: 6 })
-      expect(summary.discrepancy_counts).toEqual({ amount_mismatch: 2, unknown_note: 1, refund_not_in_medusa: 1, paid_after_abandon: 0, completion_failed: 0, paid_no_order: 0 })
+      expect(summary.discrepancy_counts).toEqual({ amount_mismatch: 2, unknown_note: 1, refund_not_in_medusa: 1, paid_after_abandon: 0, completion_failed: 0, paid_no_order: 0, unknown_status: 0 })
       const kinds = (id: number | undefined) => summary.discrepancies.filter((d) => d.gateway_payment_id === id).map((d) => d.kind)
       expect(kinds((await harness.sandbox.paymentByNote(underpaid.session.id))?.id)).toEqual(["amount_mismatch"])
       expect(kinds((await harness.sandbox.paymentByNote(overpaid.session.id))?.id)).toEqual(["amount_mismatch"])

@@ -4,26 +4,19 @@
  * logged with their reason and without the API key header, the delivery log (newest first,
  * paged), replay, the reconciliation bookkeeping and the order widget's route.
  */
-import type { MedusaContainer } from "@medusajs/framework/types"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signWebhook } from "../../../src/gateway"
 import { seedStore, type SeededStore } from "../../../demo/seed-store"
-import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
 import { storefront } from "./helpers/storefront"
-import { API_KEY, type ApiClient, captureLogs, expectNoSecretIn, settingsService, useAdmin } from "./usdt-settings.helpers"
+import {
+  API_KEY,
+  expectNoSecretIn,
+  settingsService,
+  settingsTestRunner,
+} from "./usdt-settings.helpers"
 
-jest.setTimeout(60_000)
-
-const harness = useUsdtHarness()
-const logs = captureLogs()
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer, dbConnection }) => {
-    const client: ApiClient = api
-    const container = (): MedusaContainer => getContainer()
-    const admin = useAdmin(() => client, container, () => harness.sandbox.url)
+settingsTestRunner(({ client, container, dbConnection, harness, logs, admin }) => {
     const { saveGood } = admin
     let store: SeededStore
 
@@ -198,5 +191,4 @@ medusaIntegrationTestRunner({
         expectNoSecretIn(logs.text())
       })
     })
-  },
 })

@@ -7,8 +7,10 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { logger } from "@medusajs/framework/logger"
 import { Modules } from "@medusajs/framework/utils"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { AxiosInstance } from "axios"
 import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../src/modules/usdt-settings"
+import { type UsdtHarness, useUsdtHarness } from "./helpers/harness"
 import { STORE_MERCHANT } from "./helpers/sandbox"
 
 /** The tests' own key, unless the run brings one. */
@@ -103,4 +105,32 @@ export function captureLogs(): { text(): string } {
   })
   afterAll(() => jest.restoreAllMocks())
   return { text: () => chunks.join("\n") }
+}
+
+type RunnerContext = Parameters<Parameters<typeof medusaIntegrationTestRunner>[0]["testSuite"]>[0]
+
+export interface SettingsSuite {
+  client: ApiClient
+  container: () => MedusaContainer
+  dbConnection: RunnerContext["dbConnection"]
+  harness: UsdtHarness
+  logs: ReturnType<typeof captureLogs>
+  admin: ReturnType<typeof useAdmin>
+}
+
+/**
+ * The preamble both settings test files share: the harness, the log capture, the Medusa runner
+ * and an admin session, handed to `suite` inside the runner.
+ */
+export function settingsTestRunner(suite: (context: SettingsSuite) => void): void {
+  jest.setTimeout(120_000)
+  const harness = useUsdtHarness()
+  const logs = captureLogs()
+  medusaIntegrationTestRunner({
+    testSuite: ({ api, getContainer, dbConnection }) => {
+      const client: ApiClient = api
+      const container = (): MedusaContainer => getContainer()
+      suite({ client, container, dbConnection, harness, logs, admin: useAdmin(() => client, container, () => harness.sandbox.url) })
+    },
+  })
 }

@@ -5,34 +5,20 @@
  * every failure an admin can meet. Webhooks and the delivery log: usdt-settings-webhooks.test.ts.
  */
 import { createServer } from "node:http"
-import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { startSandbox } from "../../../src/sandbox"
-import { useUsdtHarness } from "./helpers/harness"
 import { OTHER_MERCHANT, STORE_MERCHANT } from "./helpers/sandbox"
 import {
   API_KEY,
-  type ApiClient,
-  captureLogs,
   expectNoSecretIn,
   PREVIOUS_SECRET,
   SECRETS,
   settingsService,
-  useAdmin,
+  settingsTestRunner,
   WEBHOOK_SECRET,
 } from "./usdt-settings.helpers"
 
-jest.setTimeout(120_000)
-
-const harness = useUsdtHarness()
-const logs = captureLogs()
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer, dbConnection }) => {
-    const client: ApiClient = api
-    const container = (): MedusaContainer => getContainer()
-    const admin = useAdmin(() => client, container, () => harness.sandbox.url)
+settingsTestRunner(({ client, container, dbConnection, harness, logs, admin }) => {
     const { save, saveGood } = admin
 
     describe("authentication", () => {
@@ -274,5 +260,4 @@ medusaIntegrationTestRunner({
         expectNoSecretIn(logs.text())
       })
     })
-  },
 })

@@ -1,4 +1,4 @@
-import { PAYMENT_COMPLETED } from "../../../gateway/schemas"
+import { PAYMENT_COMPLETED } from "../../../gateway/contract"
 import type { WebhookDeliveryRecord } from "../../../modules/usdt-settings"
 
 /** A delivery as the admin sees it: the body's non-secret fields, without the raw body. */

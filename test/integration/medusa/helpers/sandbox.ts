@@ -18,7 +18,7 @@ const deliverySchema = z.looseObject({
   status: z.string(),
   attempts: z.number(),
   last_status_code: z.number().nullable(),
-  attempts_log: z.array(z.looseObject({ at: z.string(), status_code: z.number().optional() })).default([]),
+  attempts_log: z.array(z.looseObject({ at: z.string(), timestamp: z.number().optional(), status_code: z.number().optional() })).default([]),
   body: z.string(),
 })
 export type SandboxDelivery = z.infer<typeof deliverySchema>
@@ -62,6 +62,10 @@ export interface SandboxControl {
   /** Waits until the payment's deliveries are all settled (delivered, failed or dropped). */
   settledDeliveries(paymentRecordId: number, timeoutMs?: number): Promise<SandboxDelivery[]>
   setFaults(faults: Faults): Promise<void>
+  /** Replaces the dialect switches (src/sandbox/dialects.ts); `{}` restores the contract's form. */
+  setDialects(dialects: Record<string, unknown>): Promise<void>
+  /** Paid records of the store merchant created evenly over [from, to], no webhook (bulk endpoint). */
+  bulk(count: number, from: Date, to: Date): Promise<void>
   reset(): Promise<void>
   stop(): Promise<void>
 }
@@ -128,6 +132,12 @@ export function sandboxControl(sandbox: RunningSandbox): SandboxControl {
     },
     async setFaults(faults) {
       await expectOk("/faults", "POST", faults)
+    },
+    async setDialects(dialects) {
+      await expectOk("/dialects", "POST", dialects)
+    },
+    async bulk(count, from, to) {
+      await expectOk("/payments/bulk", "POST", { count, merchant_id: STORE_MERCHANT.id, created_from: from.toISOString(), created_to: to.toISOString() })
     },
     async reset() {
       await expectOk("/reset", "POST", {})

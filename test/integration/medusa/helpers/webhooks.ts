@@ -2,7 +2,7 @@
  * Webhook deliveries the tests make themselves: signed exactly as the gateway signs (the
  * core's signWebhook), or forged in precisely the way a test means to forge them.
  */
-import { signWebhook } from "../../../../src/gateway"
+import { pageWebhookExample, signWebhook } from "../../../../src/gateway"
 import { STORE_MERCHANT } from "./sandbox"
 
 export interface WebhookAnswer {
@@ -47,9 +47,8 @@ export function completedEvent(fields: {
   currency?: string
   event?: string
 }) {
-  return {
+  return pageWebhookExample({
     event: fields.event ?? "payment.completed",
-    status: "completed",
     merchant_id: fields.merchantId ?? STORE_MERCHANT.id,
     amount: fields.amount,
     total_amount: fields.totalAmount ?? fields.amount,
@@ -59,5 +58,5 @@ export function completedEvent(fields: {
     note: fields.note,
     payment_record_id: fields.paymentRecordId,
     paid_at: new Date().toISOString(),
-  }
+  })
 }

@@ -23,7 +23,7 @@ const truncatedSchema = z.looseObject({
 export type DiscrepancyView = z.infer<typeof listedSchema>
 
 function countsOf(listed: DiscrepancyView[], truncated: z.infer<typeof truncatedSchema> | undefined): Record<DiscrepancyKind, number> {
-  const counts: Record<DiscrepancyKind, number> = { amount_mismatch: 0, unknown_note: 0, refund_not_in_medusa: 0, paid_after_abandon: 0, completion_failed: 0, paid_no_order: 0 }
+  const counts: Record<DiscrepancyKind, number> = { amount_mismatch: 0, unknown_note: 0, refund_not_in_medusa: 0, paid_after_abandon: 0, completion_failed: 0, paid_no_order: 0, unknown_status: 0 }
   if (truncated) {
     for (const kind of DISCREPANCY_KINDS) counts[kind] = truncated.counts[kind] ?? 0
     return counts
