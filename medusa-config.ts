@@ -10,6 +10,16 @@
  *   USDT_BACKEND_URL            this backend's public URL; notify_url = <it>/hooks/usdt
  *   USDT_SUCCESS_URL / USDT_CANCEL_URL  optional storefront pages
  *   USDT_HTTP_*                 optional gateway HTTP tuning (see src/providers/usdt/options.ts)
+ *
+ * Running on more than one instance (see README "Production topology"):
+ *   REDIS_URL                   Medusa's Redis event bus, workflow engine, cache and locking
+ *                               modules: the one-run reconciliation lock and the per-cart
+ *                               completion lock then hold across every process on that Redis
+ *   MEDUSA_WORKER_MODE          shared (default) | server | worker
+ *   DISABLE_MEDUSA_ADMIN        "true" on workers and API-only servers
+ *
+ * Optional: STRIPE_API_KEY (+ STRIPE_WEBHOOK_SECRET) also offers Medusa's own Stripe provider
+ * (pp_stripe_stripe, webhook /hooks/payment/stripe_stripe); the benchmarks compare against it.
  */
 import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
 
@@ -27,10 +37,46 @@ const webhookSecrets = (process.env.USDT_WEBHOOK_SECRET ?? "")
 
 const backendUrl = process.env.USDT_BACKEND_URL || `http://localhost:${process.env.PORT || 9000}`
 
+const redisUrl = process.env.REDIS_URL || undefined
+
+/**
+ * With REDIS_URL, the four infrastructure modules that must be shared between instances use
+ * Redis (without it Medusa keeps them in memory: fine for one process, wrong for two).
+ */
+function redisModules(url: string | undefined) {
+  if (!url) return []
+  return [
+    { resolve: "@medusajs/medusa/event-bus-redis", key: Modules.EVENT_BUS, options: { redisUrl: url } },
+    { resolve: "@medusajs/medusa/workflow-engine-redis", key: Modules.WORKFLOW_ENGINE, options: { redis: { url } } },
+    { resolve: "@medusajs/medusa/cache-redis", key: Modules.CACHE, options: { redisUrl: url } },
+    {
+      resolve: "@medusajs/medusa/locking",
+      key: Modules.LOCKING,
+      options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl: url } }] },
+    },
+  ]
+}
+
+/** Medusa's own Stripe provider, when a Stripe key is given. */
+function stripeProviders() {
+  if (!process.env.STRIPE_API_KEY) return []
+  return [
+    {
+      resolve: "@medusajs/medusa/payment-stripe",
+      id: "stripe",
+      options: { apiKey: process.env.STRIPE_API_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || undefined },
+    },
+  ]
+}
+
+const workerModes = ["shared", "server", "worker"] as const
+const workerMode = workerModes.find((mode) => mode === process.env.MEDUSA_WORKER_MODE) ?? "shared"
+
 const config = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
-    redisUrl: process.env.REDIS_URL,
+    redisUrl,
+    workerMode,
     http: {
       storeCors: process.env.STORE_CORS || "http://localhost:8000",
       adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
@@ -41,8 +87,10 @@ const config = defineConfig({
   },
   admin: {
     backendUrl,
+    disable: process.env.DISABLE_MEDUSA_ADMIN === "true",
   },
   modules: [
+    ...redisModules(redisUrl),
     // Gateway settings saved from the admin (encrypted with USDT_ENCRYPTION_KEY), the webhook
     // delivery log and reconciliation runs. The provider reads the settings at call time.
     { resolve: "./src/modules/usdt-settings" },
@@ -67,6 +115,7 @@ const config = defineConfig({
               successUrl: process.env.USDT_SUCCESS_URL || undefined,
               cancelUrl: process.env.USDT_CANCEL_URL || undefined,
               http: {
+                requestsPerMinute: optionalNumber("USDT_HTTP_REQUESTS_PER_MINUTE"),
                 requestTimeoutMs: optionalNumber("USDT_HTTP_REQUEST_TIMEOUT_MS"),
                 maxRetries: optionalNumber("USDT_HTTP_MAX_RETRIES"),
                 retryBaseDelayMs: optionalNumber("USDT_HTTP_RETRY_BASE_DELAY_MS"),
@@ -75,6 +124,7 @@ const config = defineConfig({
               },
             },
           },
+          ...stripeProviders(),
         ],
       },
     },

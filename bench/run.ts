@@ -1,23 +1,51 @@
 /**
- * `npm run bench [name…]`: prints the figures. Names: webhook, client, reconcile.
+ * `npm run bench [name…]`: runs the benchmarks and prints ONE table (figure, ours, the
+ * reference measured in the same run, ratio, goal) to stdout; each benchmark's detail goes to
+ * stderr. The table is also written to bench/RESULTS.md with the date and the machine.
+ *
+ * A benchmark is a `Bench` (bench/measure.ts): a function that returns its `Row[]`. To add one
+ * (e.g. `budget`, `shopify`), put it in `benches` below under its name; one that returns
+ * nothing keeps what it printed itself and is listed under the table as "printed above".
  */
+import { benchCheckout } from "./checkout"
 import { benchClientCall } from "./client-call"
+import { benchHealing } from "./healing"
+import type { Bench } from "./measure"
 import { benchReconcile } from "./reconcile"
+import { benchScaleOut } from "./scale-out"
+import { type BenchRun, machine, RESULTS_FILE, textTable, writeResults } from "./table"
+import { benchWebhookEndToEnd } from "./webhook-e2e"
 import { benchWebhookVerify } from "./webhook-verify"
 
-const benches: Record<string, () => unknown> = {
+const benches: Record<string, Bench> = {
   webhook: benchWebhookVerify,
   client: benchClientCall,
   reconcile: benchReconcile,
+  "webhook-e2e": benchWebhookEndToEnd,
+  checkout: benchCheckout,
+  healing: benchHealing,
+  "scale-out": benchScaleOut,
 }
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2)
   const names = asked.length > 0 ? asked : Object.keys(benches)
+  const unknown = names.filter((name) => !benches[name])
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${Object.keys(benches).join(", ")}`)
+  const host = machine()
+  const runs: BenchRun[] = []
+  const printedOnly: string[] = []
   for (const name of names) {
-    const bench = benches[name]
-    if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(", ")}`)
-    await bench()
+    const rows = await benches[name]()
+    if (Array.isArray(rows)) runs.push({ bench: name, measuredAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), machine: host, rows })
+    else printedOnly.push(name)
+  }
+  console.log(`\n${textTable(runs)}`)
+  if (printedOnly.length > 0) console.log(`\n(${printedOnly.join(", ")}: figures printed above)`)
+  console.log(`\n${host}`)
+  if (runs.length > 0) {
+    writeResults(runs, Object.keys(benches), `npm run bench${asked.length ? ` ${asked.join(" ")}` : ""}`)
+    console.log(`written to ${RESULTS_FILE}`)
   }
 }
 

@@ -73,6 +73,7 @@ export function gatewayClientFor(credentials: GatewayCredentials, http: HttpTuni
       retryBaseDelayMs: http.retryBaseDelayMs,
       maxRateLimitRetries: http.maxRateLimitRetries ?? 2,
       maxRateLimitWaitMs: http.maxRateLimitWaitMs ?? 10_000,
+      ...(http.requestsPerMinute ? { rateLimit: { limit: http.requestsPerMinute, windowMs: 60_000 } } : {}),
     })
     clients.set(key, client)
   }

@@ -47,6 +47,11 @@ export const usdtOptionsSchema = z.object({
   /** Gateway HTTP tuning; the defaults suit production. Tests shorten them. */
   http: z
     .object({
+      /**
+       * The gateway's request budget for this merchant, per minute. Default 120 (the gateway's
+       * standard allowance); raise it only if the gateway granted more.
+       */
+      requestsPerMinute: z.number().int().positive().optional(),
       /** Time allowed for an answer, in ms. Default 15 000. */
       requestTimeoutMs: z.number().int().positive().optional(),
       /** Retries of idempotent calls after 5xx/network errors. Default 3. */
