@@ -8,9 +8,11 @@
  * nothing keeps what it printed itself and is listed under the table as "printed above".
  */
 import { benchCheckout } from "./checkout"
+import { stopAll } from "../demo/processes"
 import { benchClientCall } from "./client-call"
 import { benchHealing } from "./healing"
 import type { Bench } from "./measure"
+import { releaseTemplate } from "./medusa/database"
 import { benchReconcile } from "./reconcile"
 import { benchScaleOut } from "./scale-out"
 import { type BenchRun, machine, RESULTS_FILE, textTable, writeResults } from "./table"
@@ -49,7 +51,19 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error)
-  process.exit(1)
-})
+/** Ctrl-C: stop the Medusa processes (own process groups) and drop the benchmark databases. */
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n[bench] ${signal}: stopping the benchmark stores…`)
+    void stopAll()
+      .then(() => releaseTemplate())
+      .finally(() => process.exit(130))
+  })
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error)
+    process.exitCode = 1
+  })
+  .finally(() => releaseTemplate())

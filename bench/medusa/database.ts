@@ -91,6 +91,8 @@ async function prepareTemplate(env: NodeJS.ProcessEnv): Promise<BenchSeed> {
   return seed
 }
 
+const clones = new Set<string>()
+
 /** A fresh copy of the template for one benchmark store. */
 export async function cloneTemplate(name: string): Promise<string> {
   const database = `usdt_bench_${name.replace(/[^a-z0-9_]/g, "_")}_${process.pid}`
@@ -98,15 +100,18 @@ export async function cloneTemplate(name: string): Promise<string> {
     await client.query(`drop database if exists ${database} with (force)`)
     await client.query(`create database ${database} template ${TEMPLATE}`)
   })
+  clones.add(database)
   return database
 }
 
 export async function dropDatabase(database: string): Promise<void> {
   await withServer((client) => client.query(`drop database if exists ${database} with (force)`))
+  clones.delete(database)
 }
 
-/** At the end of `npm run bench`: drops the template unless asked to keep it. */
+/** At the end of `npm run bench` (or on Ctrl-C): drops every copy left, and the template unless asked to keep it. */
 export async function releaseTemplate(): Promise<void> {
+  for (const database of [...clones]) await dropDatabase(database)
   if (!prepared) return
   prepared = undefined
   if (process.env.BENCH_KEEP_TEMPLATE === "true") return
