@@ -2,6 +2,7 @@
  * Small measuring helpers shared by the benchmarks: rounds, medians, percentiles, and the row
  * every benchmark returns for the one table `npm run bench` prints.
  */
+import { z } from "zod"
 
 export interface Rate {
   opsPerSecond: number
@@ -12,21 +13,22 @@ export interface Rate {
  * measured in the same run (null when the figure is compared with a limit, not a peer).
  * `ratio` is whatever the goal speaks of (its direction is in the goal's words), null if none.
  */
-export interface Row {
-  figure: string
-  ours: number
-  reference: number | null
+export const rowSchema = z.object({
+  figure: z.string(),
+  ours: z.number(),
+  reference: z.number().nullable(),
   /** What the reference is, e.g. "raw undici" or "Stripe route". */
-  referenceLabel?: string
-  ratio: number | null
+  referenceLabel: z.string().optional(),
+  ratio: z.number().nullable(),
   /** The goal in words, e.g. "≤ 1.3×" or "p99 < 50 ms". */
-  goal: string
-  /** Whether the goal is met; undefined when the figure has no goal of its own. */
-  met?: boolean
-  unit: string
+  goal: z.string(),
+  /** Whether the goal is met; absent when the figure has no goal of its own. */
+  met: z.boolean().optional(),
+  unit: z.string(),
   /** Decimals for ours/reference; default 0 for values ≥ 100, else 2. */
-  digits?: number
-}
+  digits: z.number().optional(),
+})
+export type Row = z.infer<typeof rowSchema>
 
 /**
  * A benchmark: runs, prints whatever detail it likes to stderr, and returns its rows. One that

@@ -8,21 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus, loadavg } from "node:os"
 import { join } from "node:path"
 import { z } from "zod"
-import { fmt, type Row } from "./measure"
+import { fmt, type Row, rowSchema } from "./measure"
 
 export const RESULTS_FILE = join(__dirname, "RESULTS.md")
 
-const rowSchema = z.object({
-  figure: z.string(),
-  ours: z.number(),
-  reference: z.number().nullable(),
-  referenceLabel: z.string().optional(),
-  ratio: z.number().nullable(),
-  goal: z.string(),
-  met: z.boolean().optional(),
-  unit: z.string(),
-  digits: z.number().optional(),
-})
 const runSchema = z.object({ bench: z.string(), measuredAt: z.string(), machine: z.string(), rows: z.array(rowSchema) })
 export type BenchRun = z.infer<typeof runSchema>
 

@@ -15,6 +15,19 @@ export function portFree(port: number, host = "0.0.0.0"): Promise<boolean> {
   })
 }
 
+/** A port nothing listens on right now, on loopback (for processes started next). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const port = typeof address === "object" && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 export async function assertPortsFree(ports: Record<string, number>): Promise<void> {
   for (const [name, port] of Object.entries(ports)) {
     if (!(await portFree(port))) {

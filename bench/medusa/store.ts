@@ -6,10 +6,10 @@
  */
 import type { ChildProcess } from "node:child_process"
 import { createWriteStream } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { z } from "zod"
+import { freePort } from "../../demo/preflight"
 import { startService } from "../../demo/processes"
 import { type RunningSandbox, startSandbox } from "../../src/sandbox"
 import { BENCH_ADMIN, type BenchSeed, benchTemplate, cloneTemplate, dropDatabase, serverUrl } from "./database"
@@ -41,18 +41,6 @@ export interface BenchStore {
   stripe: StripeStandIn
   adminToken(): Promise<string>
   stop(): Promise<void>
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function baseEnv(sandboxUrl: string, stripeUrl: string): NodeJS.ProcessEnv {

@@ -5,7 +5,7 @@
  * `useUsdtHarness()` at the top level of the file, before medusaIntegrationTestRunner: jest
  * runs these top-level hooks before the runner's own.
  */
-import { createServer } from "node:net"
+import { freePort } from "../../../../demo/preflight"
 import { closeGatewayClients } from "../../../../src/providers/usdt/credentials"
 import { type SandboxControl, STORE_MERCHANT, STORE_NEW_WEBHOOK_SECRET, startTestSandbox } from "./sandbox"
 
@@ -13,18 +13,6 @@ export interface UsdtHarness {
   sandbox: SandboxControl
   /** Medusa's own origin, e.g. http://127.0.0.1:40123. */
   medusaUrl: string
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 export const TEST_ENV_KEYS = [
