@@ -1,6 +1,6 @@
 /**
  * A stand-in for the part of Stripe's API that Medusa's Stripe provider calls in a checkout
- * (create, retrieve, capture, cancel, update a PaymentIntent), and Stripe's webhook signing
+ * (create, retrieve, capture, cancel, update a PaymentIntent; refund), and Stripe's webhook signing
  * (the documented `Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")`). Stripe is the
  * internet here; Medusa's provider, route and flow are the real ones.
  */
@@ -76,6 +76,12 @@ export async function startStripeStandIn(webhookSecret: string): Promise<StripeS
         }
         intents.set(intent.id, intent)
         send(200, intent)
+        return
+      }
+      if (req.method === "POST" && path === "/v1/refunds") {
+        // Medusa refunds a captured payment whose cart could not be completed.
+        const intent = intents.get(form.get("payment_intent") ?? "")
+        send(intent ? 200 : 404, intent ? { id: `re_${randomBytes(12).toString("hex")}`, object: "refund", amount: Number(form.get("amount") ?? intent.amount), payment_intent: intent.id, status: "succeeded" } : { error: { type: "invalid_request_error", message: "No such payment_intent" } })
         return
       }
       const match = /^\/v1\/payment_intents\/([^/]+)(?:\/(capture|cancel))?$/.exec(path)
