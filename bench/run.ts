@@ -37,13 +37,24 @@ async function main(): Promise<void> {
   const host = machine()
   const runs: BenchRun[] = []
   const printedOnly: string[] = []
+  const failed: string[] = []
   for (const name of names) {
-    const rows = await benches[name]()
-    if (Array.isArray(rows)) runs.push({ bench: name, measuredAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), machine: host, rows })
-    else printedOnly.push(name)
+    try {
+      const rows = await benches[name]()
+      if (Array.isArray(rows)) runs.push({ bench: name, measuredAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"), machine: host, rows })
+      else printedOnly.push(name)
+    } catch (error) {
+      // One benchmark failing does not lose the others' figures.
+      console.error(`[bench] ${name} failed:`, error)
+      failed.push(name)
+    }
   }
   console.log(`\n${textTable(runs)}`)
   if (printedOnly.length > 0) console.log(`\n(${printedOnly.join(", ")}: figures printed above)`)
+  if (failed.length > 0) {
+    console.log(`\nFAILED: ${failed.join(", ")} (see above)`)
+    process.exitCode = 1
+  }
   console.log(`\n${host}`)
   if (runs.length > 0) {
     writeResults(runs, Object.keys(benches), `npm run bench${asked.length ? ` ${asked.join(" ")}` : ""}`)

@@ -6,7 +6,7 @@
  *  1. Same moment, both instances: for each of M paid carts the gateway's webhook is sent to
  *     BOTH instances and the storefront's complete to one of them, all at once. Check: one
  *     order, one payment, one capture per cart (the per-cart locks hold across processes),
- *     every answer 2xx. The benchmark fails if not.
+ *     every answer 2xx. If not, the row says ✗ and `npm run bench` exits 1.
  *  2. Webhook throughput at 50 concurrent: N webhooks to one instance, then N others spread
  *     over both (same app, same database).
  *
@@ -52,7 +52,11 @@ export async function benchScaleOut(): Promise<Row[]> {
     line("raced: extra orders, payments, captures", `${raced.twice.extraOrders}, ${raced.twice.extraPayments}, ${raced.twice.extraCaptures}`)
     line("raced: answers not 2xx", `${bad.length} of ${raced.statuses.length} (${[...new Set(bad)].join(", ") || "none"})`)
     const extra = raced.twice.extraOrders + raced.twice.extraPayments + raced.twice.extraCaptures
-    if (raced.orders !== m || extra !== 0) throw new Error(`scale-out race: ${raced.orders} orders for ${m} carts and ${extra} doubles`)
+    if (raced.orders !== m || extra !== 0) {
+      // The check failed: the figures still go in the table (✗), and `npm run bench` exits 1.
+      console.error(`[bench] scale-out race FAILED: ${raced.orders} orders for ${m} carts, ${extra} doubles`)
+      process.exitCode = 1
+    }
     await measureWebhooks(store, await paidUsdtCarts(store, 20), store.urls, "warm-up")
     const one = await measureWebhooks(store, await paidUsdtCarts(store, n), [store.urls[0]], "one instance")
     const two = await measureWebhooks(store, await paidUsdtCarts(store, n), store.urls, "two instances")

@@ -5,7 +5,8 @@
  * template is dropped at exit too, unless BENCH_KEEP_TEMPLATE=true (then a later run reuses it
  * while the migrations and Medusa's version are unchanged).
  *
- *   BENCH_PG_URL   server to use, default postgres://postgres@localhost:5432/postgres
+ *   BENCH_PG_URL       server to use, default postgres://postgres@localhost:5432/postgres
+ *   BENCH_TEMPLATE_DB  the template's name, default usdt_bench_template (two runs at once need two)
  */
 import { createHash } from "node:crypto"
 import { readdirSync, readFileSync, rmSync } from "node:fs"
@@ -16,7 +17,7 @@ import { z } from "zod"
 import { runStep } from "../../demo/processes"
 
 const ROOT = join(__dirname, "..", "..")
-const TEMPLATE = "usdt_bench_template"
+const TEMPLATE = process.env.BENCH_TEMPLATE_DB || "usdt_bench_template"
 const seededSchema = z.object({
   regionId: z.string(),
   salesChannelId: z.string(),
