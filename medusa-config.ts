@@ -18,6 +18,16 @@
  *   USDT_STOREFRONT_POLL_INTERVAL_MS  optional, default 15000: a storefront poll asks the gateway at
  *                               most once per session per this interval
  *   REDIS_URL                   optional; also shares the gateway budget across instances
+ *
+ * Running on more than one instance (see README "Production topology"):
+ *   REDIS_URL                   Medusa's Redis event bus, workflow engine, cache and locking
+ *                               modules: the one-run reconciliation lock and the per-cart
+ *                               completion lock then hold across every process on that Redis
+ *   MEDUSA_WORKER_MODE          shared (default) | server | worker
+ *   MEDUSA_ADMIN_DISABLED       "true" on workers and API-only servers
+ *
+ * Optional: STRIPE_API_KEY (+ STRIPE_WEBHOOK_SECRET) also offers Medusa's own Stripe provider
+ * (pp_stripe_stripe, webhook /hooks/payment/stripe_stripe); the benchmarks compare against it.
  */
 import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
 
@@ -38,10 +48,46 @@ const rateWindowMs = optionalNumber("USDT_HTTP_RATE_WINDOW_MS")
 
 const backendUrl = process.env.USDT_BACKEND_URL || `http://localhost:${process.env.PORT || 9000}`
 
+const redisUrl = process.env.REDIS_URL || undefined
+
+/**
+ * With REDIS_URL, the four infrastructure modules that must be shared between instances use
+ * Redis (without it Medusa keeps them in memory: fine for one process, wrong for two).
+ */
+function redisModules(url: string | undefined) {
+  if (!url) return []
+  return [
+    { resolve: "@medusajs/medusa/event-bus-redis", key: Modules.EVENT_BUS, options: { redisUrl: url } },
+    { resolve: "@medusajs/medusa/workflow-engine-redis", key: Modules.WORKFLOW_ENGINE, options: { redis: { url } } },
+    { resolve: "@medusajs/medusa/cache-redis", key: Modules.CACHE, options: { redisUrl: url } },
+    {
+      resolve: "@medusajs/medusa/locking",
+      key: Modules.LOCKING,
+      options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl: url } }] },
+    },
+  ]
+}
+
+/** Medusa's own Stripe provider, when a Stripe key is given. */
+function stripeProviders() {
+  if (!process.env.STRIPE_API_KEY) return []
+  return [
+    {
+      resolve: "@medusajs/medusa/payment-stripe",
+      id: "stripe",
+      options: { apiKey: process.env.STRIPE_API_KEY, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || undefined },
+    },
+  ]
+}
+
+const workerModes = ["shared", "server", "worker"] as const
+const workerMode = workerModes.find((mode) => mode === process.env.MEDUSA_WORKER_MODE) ?? "shared"
+
 const config = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
-    redisUrl: process.env.REDIS_URL,
+    redisUrl,
+    workerMode,
     http: {
       storeCors: process.env.STORE_CORS || "http://localhost:8000",
       adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
@@ -56,6 +102,7 @@ const config = defineConfig({
     disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
   },
   modules: [
+    ...redisModules(redisUrl),
     // Gateway settings saved from the admin (encrypted with USDT_ENCRYPTION_KEY), the webhook
     // delivery log and reconciliation runs. The provider reads the settings at call time.
     { resolve: "./src/modules/usdt-settings" },
@@ -94,6 +141,7 @@ const config = defineConfig({
               },
             },
           },
+          ...stripeProviders(),
         ],
       },
     },

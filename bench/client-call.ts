@@ -5,9 +5,9 @@
 import { Pool } from "undici"
 import { createGatewayClient } from "../src/gateway"
 import { startSandbox } from "../src/sandbox"
-import { fmt, line, median, rateOfAsync } from "./measure"
+import { fmt, heading, line, median, rateOfAsync, type Row } from "./measure"
 
-export async function benchClientCall(): Promise<{ ratio: number }> {
+export async function benchClientCall(): Promise<Row[]> {
   const merchant = { id: 9001, apiKey: "sk_bench_0123456789abcdef", webhookSecret: "whsec_bench" }
   const sandbox = await startSandbox({ port: 0, merchants: [merchant], quiet: true, rateLimit: false })
   const client = createGatewayClient({ baseUrl: sandbox.url, merchantId: merchant.id, apiKey: merchant.apiKey, rateLimit: false, connections: 1 })
@@ -34,11 +34,13 @@ export async function benchClientCall(): Promise<{ ratio: number }> {
     const rawOps = median(rawRates)
     const ourOps = median(ourRates)
     const ratio = rawOps / ourOps
-    console.log(`\nclient call vs raw undici (GET /balance on the sandbox, sequential, median of 9 rounds × ${iterations})`)
+    heading(`client call vs raw undici (GET /balance on the sandbox, sequential, median of 9 rounds × ${iterations})`)
     line("raw undici Pool.request + body.json()", `${fmt(rawOps)} calls/s (${fmt(1000 / rawOps, 3)} ms)`)
     line("gateway client getBalance()", `${fmt(ourOps)} calls/s (${fmt(1000 / ourOps, 3)} ms)`)
     line("ratio raw / client (goal ≤ 1.2×)", `${fmt(ratio, 2)}×`)
-    return { ratio }
+    return [
+      { figure: "gateway client call (GET /balance, sequential)", ours: 1000 / ourOps, reference: 1000 / rawOps, referenceLabel: "raw undici request", ratio, goal: "≤ 1.2× raw", met: ratio <= 1.2, unit: "ms", digits: 3 },
+    ]
   } finally {
     await pool.close()
     await client.close()

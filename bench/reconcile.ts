@@ -19,7 +19,7 @@ import { z } from "zod"
 import { createGatewayClient } from "../src/gateway"
 import { reconcile } from "../src/reconcile/engine"
 import type { SettlePage } from "../src/reconcile/types"
-import { fmt, line } from "./measure"
+import { fmt, heading, line, type Row } from "./measure"
 
 const MERCHANT = { id: 7001, apiKey: "sk_bench_reconcile_0123456789", webhookSecret: "whsec_bench_reconcile" }
 const MB = 1024 * 1024
@@ -123,24 +123,35 @@ async function runOnce(budget: Budget, n: number) {
   }
 }
 
-export async function benchReconcile(): Promise<void> {
+export async function benchReconcile(): Promise<Row[]> {
   const n = Number(process.env.RECONCILE_BENCH_N ?? 10_000)
   const ideal = Math.ceil(n / 100)
   const budgets: Budget[] = [
     { label: "120 per 60 s (idle budget)", limit: 120, windowMs: 60_000 },
     { label: "2 per 1 s (same rate, no burst)", limit: 2, windowMs: 1_000 },
   ]
-  console.log(`\nreconcile ${fmt(n)} completed payments of one range (settle step does nothing; sandbox in a child process)`)
+  const rows: Row[] = []
+  heading(`reconcile ${fmt(n)} completed payments of one range (settle step does nothing; sandbox in a child process)`)
   for (const budget of budgets) {
     const { summary, seconds, peak } = await runOnce(budget, n)
     const rate = (budget.limit / budget.windowMs) * 1000
     const bound = summary.requests / rate
-    console.log(`  budget ${budget.label}`)
+    console.error(`  budget ${budget.label}`)
     line("requests (⌈N/100⌉ + 1 per refund status)", `${summary.requests} (⌈N/100⌉ = ${ideal}, +2 refund-status pages; ${summary.retries} retries)`)
     line("pages / payments seen", `${summary.pages} / ${fmt(summary.payments_seen)}`)
     line("wall time vs bound (requests ÷ 2 per s)", `${fmt(seconds, 1)} s vs ${fmt(bound, 1)} s`)
     line("429s seen (goal 0)", String(summary.rate_limited))
     line("peak memory growth (goal < 50 MB)", `RSS ${fmt(peak.rssMb, 1)} MB, heap ${fmt(peak.heapMb, 1)} MB`)
     line("heap still held after the run (after a GC)", `${fmt(peak.retainedMb, 1)} MB`)
+    const tag = `reconcile ${fmt(n)}, budget ${budget.label}`
+    // ⌈N/100⌉ pages of completed payments plus one page per refund status.
+    const needed = ideal + 2
+    rows.push(
+      { figure: `${tag}: gateway requests`, ours: summary.requests, reference: needed, referenceLabel: "⌈N/100⌉ + 2 refund pages", ratio: summary.requests / needed, goal: "= ⌈N/100⌉ + 2", met: summary.requests <= needed, unit: "req" },
+      { figure: `${tag}: wall time`, ours: seconds, reference: bound, referenceLabel: "requests ÷ 2 per s", ratio: seconds / bound, goal: "≤ the rate bound (+5 %)", met: seconds <= bound * 1.05, unit: "s", digits: 1 },
+      { figure: `${tag}: 429s met`, ours: summary.rate_limited, reference: null, ratio: null, goal: "0", met: summary.rate_limited === 0, unit: "" },
+      { figure: `${tag}: peak heap growth`, ours: peak.heapMb, reference: null, ratio: null, goal: "< 50 MB", met: peak.heapMb < 50 && peak.rssMb < 50, unit: "MB", digits: 1 }
+    )
   }
+  return rows
 }

@@ -87,6 +87,7 @@ export async function runUsdtReconciliation(container: MedusaContainer, request:
     apiKey: credentials.apiKey,
     requestTimeoutMs: options.http?.requestTimeoutMs,
     retryBaseDelayMs: options.http?.retryBaseDelayMs,
+    ...(options.http?.rateLimit ? { rateLimit: options.http.rateLimit } : {}),
     ...RUN_CLIENT_RETRIES,
   })
   let lock: RunLock | undefined

@@ -39,6 +39,7 @@ describe("USDT provider options", () => {
     [{ ...full, webhookSecret: [] }, /`webhookSecret`/],
     [{ ...full, apiKey: "  " }, /`apiKey`/],
     [{ ...full, webhookToleranceSeconds: -5 }, /`webhookToleranceSeconds`/],
+    [{ ...full, http: { rateLimit: { limit: 0, windowMs: 60_000 } } }, /`http.rateLimit.limit`/],
   ])("refuses a configuration that cannot work, naming the option: %#", (options, message) => {
     const problem = problemOf(options)
     expect(problem).toMatch(message)

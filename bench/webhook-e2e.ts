@@ -1,0 +1,60 @@
+/**
+ * Webhook end to end through the Medusa app (`medusa start`, its own database), 50 concurrent
+ * from a second process: the USDT route (`POST /hooks/usdt`: verify, confirm with the gateway,
+ * authorize, capture, complete the cart, then answer) next to Medusa's own Stripe provider
+ * route (`POST /hooks/payment/stripe_stripe`, Stripe-signed; it answers at once and Medusa
+ * processes the event later) on the same app. Two figures for each: the answer (throughput of
+ * 2xx, p50/p99) and the time until the order exists (per webhook, from its sending; and
+ * orders/s until the last one exists). Goal: throughput ≥ the Stripe path, p99 < 50 ms.
+ *
+ *   npm run bench webhook-e2e        BENCH_WEBHOOK_N=… webhooks per path (default 100)
+ */
+import { figuresOf, runLoad } from "./load/run-load"
+import { fmt, heading, line, type Row } from "./measure"
+import { doubles } from "./medusa/database"
+import { orderFigures, waitForOrders } from "./medusa/orders"
+import { startBenchStore, type BenchStore } from "./medusa/store"
+import { type PaidCarts, paidStripeCarts, paidUsdtCarts } from "./medusa/webhooks"
+
+const CONCURRENCY = 50
+
+/** Sends the webhooks at 50 concurrent to the given instances and waits for every order. */
+export async function measureWebhooks(store: BenchStore, paid: PaidCarts, origins: string[], label: string) {
+  const load = await runLoad({ origins, concurrency: CONCURRENCY, timeLimitMs: 120_000, requests: paid.webhooks })
+  const answers = figuresOf(load)
+  // A webhook answered 5xx is one the gateway would send again later: its order is not waited for.
+  const answered = load.results.filter((r) => r.status >= 200 && r.status < 300).map((r) => paid.cartIds[r.index])
+  const orders = orderFigures(load, paid.cartIds, await waitForOrders(store.database, answered, 120_000))
+  line(`${label}: answers`, `${answers.ok}/${answers.sent} 2xx, ${fmt(answers.throughput, 1)}/s, p50 ${fmt(answers.p50, 1)} ms, p99 ${fmt(answers.p99, 1)} ms`)
+  line(`${label}: orders`, `${orders.made}/${paid.cartIds.length}, ${fmt(orders.ordersPerSecond, 1)}/s, p50 ${fmt(orders.p50)} ms, p99 ${fmt(orders.p99)} ms after sending`)
+  return { answers, orders }
+}
+
+export async function benchWebhookEndToEnd(): Promise<Row[]> {
+  const n = Number(process.env.BENCH_WEBHOOK_N ?? 100)
+  heading(`webhook end to end through Medusa, ${n} webhooks per path, ${CONCURRENCY} concurrent from a second process`)
+  const store = await startBenchStore({ name: "webhook_e2e" })
+  try {
+    // Warm-up on other carts (JIT, pools, caches), then the measured runs.
+    await measureWebhooks(store, await paidStripeCarts(store, 20), [store.url], "warm-up Stripe")
+    await measureWebhooks(store, await paidUsdtCarts(store, 20), [store.url], "warm-up USDT")
+    const stripePaid = await paidStripeCarts(store, n)
+    const usdtPaid = await paidUsdtCarts(store, n)
+    const stripe = await measureWebhooks(store, stripePaid, [store.url], "Stripe route")
+    const usdt = await measureWebhooks(store, usdtPaid, [store.url], "USDT route")
+    const twice = await doubles(store.database, [...stripePaid.cartIds, ...usdtPaid.cartIds])
+    const extra = twice.extraOrders + twice.extraPayments + twice.extraCaptures
+    const ref = "Medusa Stripe route"
+    return [
+      { figure: `webhook e2e, ${CONCURRENCY} concurrent: 2xx answers/s`, ours: usdt.answers.throughput, reference: stripe.answers.throughput, referenceLabel: ref, ratio: usdt.answers.throughput / stripe.answers.throughput, goal: "≥ 1.0× Stripe", met: usdt.answers.throughput >= stripe.answers.throughput, unit: "/s", digits: 1 },
+      { figure: "webhook e2e: answer p50", ours: usdt.answers.p50, reference: stripe.answers.p50, referenceLabel: ref, ratio: usdt.answers.p50 / stripe.answers.p50, goal: "(shown)", unit: "ms", digits: 1 },
+      { figure: "webhook e2e: answer p99", ours: usdt.answers.p99, reference: stripe.answers.p99, referenceLabel: ref, ratio: usdt.answers.p99 / stripe.answers.p99, goal: "< 50 ms", met: usdt.answers.p99 < 50, unit: "ms", digits: 1 },
+      { figure: "webhook e2e: orders/s until the last order exists", ours: usdt.orders.ordersPerSecond, reference: stripe.orders.ordersPerSecond, referenceLabel: ref, ratio: usdt.orders.ordersPerSecond / stripe.orders.ordersPerSecond, goal: "≥ 1.0× Stripe", met: usdt.orders.ordersPerSecond >= stripe.orders.ordersPerSecond, unit: "/s", digits: 1 },
+      { figure: "webhook e2e: sent → order exists, p50", ours: usdt.orders.p50, reference: stripe.orders.p50, referenceLabel: ref, ratio: usdt.orders.p50 / stripe.orders.p50, goal: "(shown)", unit: "ms" },
+      { figure: "webhook e2e: sent → order exists, p99", ours: usdt.orders.p99, reference: stripe.orders.p99, referenceLabel: ref, ratio: usdt.orders.p99 / stripe.orders.p99, goal: "(shown)", unit: "ms" },
+      { figure: "webhook e2e: orders made / doubles", ours: usdt.orders.made + stripe.orders.made, reference: n * 2, referenceLabel: "webhooks sent", ratio: null, goal: "all, 0 doubles", met: usdt.orders.made + stripe.orders.made === n * 2 && extra === 0, unit: "" },
+    ]
+  } finally {
+    await store.stop()
+  }
+}
