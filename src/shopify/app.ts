@@ -4,8 +4,6 @@
  * HTTP server with each feature's routes, and (unless turned off) the job workers. #11's features
  * add their own `register…Routes(router, ctx)` here.
  */
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
 import { PostgreSQLSessionStorage } from "@shopify/shopify-app-session-storage-postgresql"
 import { Redis } from "ioredis"
 import type { ShopifyAppConfig } from "./config"
@@ -13,7 +11,8 @@ import type { AppContext } from "./context"
 import { migrate } from "./db/migrations"
 import { createPool } from "./db/pool"
 import { createGatewayDirectory } from "./gateways"
-import { BodyTooLargeError, createRouter, type Incoming, problem, readBody, type Router, writeReply } from "./http/router"
+import { createRouter, type Router } from "./http/router"
+import { listen } from "./http/server"
 import { createLogger } from "./log"
 import { createOfflineTokens } from "./offline-tokens"
 import { createPaymentsAppsApi } from "./payments-apps-api"
@@ -97,57 +96,17 @@ export function buildRouter(ctx: AppContext): Router {
   return router
 }
 
-function serve(ctx: AppContext, router: Router): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://app.local")
-    const found = router.find(req.method ?? "GET", url.pathname)
-    if ("status" in found) {
-      writeReply(res, problem(found.status, found.status === 404 ? `Not found: ${url.pathname}` : `Method ${req.method} not allowed`))
-      return
-    }
-    readBody(req)
-      .then((rawBody) => {
-        const incoming: Incoming = { method: req.method ?? "GET", path: url.pathname, params: found.params, query: url.searchParams, headers: req.headers, rawBody, req, res }
-        return found.handler(incoming)
-      })
-      .then((reply) => {
-        if (reply) writeReply(res, reply)
-      })
-      .catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError) return writeReply(res, problem(413, "The body is too large."))
-        ctx.log.warn(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`)
-        writeReply(res, problem(500, "The app failed to handle this request."))
-      })
-  })
-}
-
 export async function startShopifyApp(config: ShopifyAppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const { ctx, connection, close } = await createContext(config, options.quiet)
   let workers: RunningWorkers | undefined
   if (config.queues.workers) workers = startWorkers(ctx, connection, { prefix: config.queues.prefix, lockMs: config.queues.lockMs })
-  let server: Server | undefined
-  let url = ""
-  if (options.http !== false) {
-    server = serve(ctx, buildRouter(ctx))
-    await new Promise<void>((resolve, reject) => {
-      server?.once("error", reject)
-      server?.listen(config.port, "0.0.0.0", () => resolve())
-    })
-    const { port } = server.address() as AddressInfo
-    url = `http://127.0.0.1:${port}`
-    ctx.log.info(`listening on ${url} (public URL ${config.appUrl})`)
-  }
+  const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, onError: ctx.log.warn })
+  if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
   return {
-    url,
+    url: server?.url ?? "",
     ctx,
     async close() {
-      if (server) {
-        const s = server
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve())
-          s.closeAllConnections()
-        })
-      }
+      await server?.close()
       await workers?.close()
       await close()
     },
