@@ -25,7 +25,7 @@ import {
 let bench: Bench
 
 beforeAll(async () => {
-  bench = await startBench({ name: "payments", tokenTtlSeconds: 120, checkoutTtlMs: 1_500 })
+  bench = await startBench({ name: "payments", tokenTtlSeconds: 120, checkoutTtlMs: 3_000 })
   await installShop(bench, SHOP_A)
 }, 30_000)
 
