@@ -5,13 +5,9 @@
  * stand-in's OAuth dance and get their own sandbox merchant.
  */
 import { randomBytes } from "node:crypto"
-import { createServer } from "node:net"
-import { Client } from "pg"
 import { z } from "zod"
-import { type RunningSandbox, type SandboxMerchant, startSandbox } from "../../../src/sandbox"
-import { type RunningApp, startShopifyApp } from "../../../src/shopify/app"
-import { loadConfig } from "../../../src/shopify/config"
-import { type RunningStandin, startStandin } from "../../../src/shopify/standin"
+import type { SandboxMerchant } from "../../../src/sandbox"
+import { type LocalStack, startLocalStack } from "../../../src/shopify/local-stack"
 
 export const PG_ROOT = process.env.SHOPIFY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432"
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"
@@ -22,35 +18,7 @@ export const MERCHANTS: Record<string, SandboxMerchant> = {
   [SHOP_B]: { id: 12, apiKey: "sk_sandbox_shopify_beta", webhookSecret: "whsec_sandbox_shopify_beta" },
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const address = server.address()
-  const port = address && typeof address === "object" ? address.port : 0
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: `${PG_ROOT}/postgres` })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
-
-export interface Bench {
-  name: string
-  env: Record<string, string>
-  sandbox: RunningSandbox
-  standin: RunningStandin
-  app: RunningApp
-  /** Starts the app (again) in this process, with these env overrides. */
-  startApp(overrides?: Record<string, string>): Promise<RunningApp>
-  stop(): Promise<void>
-}
+export type Bench = LocalStack
 
 export interface BenchOptions {
   /** Short tag for the database and queue prefix. */
@@ -62,66 +30,30 @@ export interface BenchOptions {
   workers?: boolean
 }
 
-export async function startBench(options: BenchOptions): Promise<Bench> {
+export function startBench(options: BenchOptions): Promise<Bench> {
   const tag = `${options.name}_${process.pid}_${randomBytes(3).toString("hex")}`
-  const database = `shopify_${tag}`
-  await admin(`CREATE DATABASE ${database}`)
-  const port = await freePort()
-  const appUrl = `http://127.0.0.1:${port}`
-  const sandbox = await startSandbox({
-    merchants: Object.values(MERCHANTS),
-    quiet: true,
-    rateLimit: false,
+  return startLocalStack({
+    databaseUrl: `${PG_ROOT}/shopify_${tag}`,
+    redisUrl: REDIS_URL,
+    queuePrefix: `test-${tag}`,
+    shops: MERCHANTS,
+    tokenTtlSeconds: options.tokenTtlSeconds,
     checkoutTtlMs: options.checkoutTtlMs,
-    webhookRetry: { maxAttempts: 4, baseDelayMs: 50, factor: 2, maxDelayMs: 400, timeoutMs: 2_000 },
+    dropDatabaseOnStop: true,
+    env: {
+      SHOPIFY_RETRY_BASE_MS: "100",
+      SHOPIFY_FIRST_CALL_DELAY_MS: "50",
+      SHOPIFY_EXPIRY_GRACE_MS: "100",
+      SHOPIFY_JOB_LOCK_MS: "1000",
+      SHOPIFY_WORKERS: options.workers === false ? "off" : "on",
+      ...options.env,
+    },
   })
-  const standin = await startStandin({ apiKey: "standin-app-key", apiSecret: "standin-app-secret", appUrl, quiet: true, shop: SHOP_A, tokenTtlSeconds: options.tokenTtlSeconds })
-  const env: Record<string, string> = {
-    SHOPIFY_API_KEY: "standin-app-key",
-    SHOPIFY_API_SECRET: "standin-app-secret",
-    SHOPIFY_APP_URL: appUrl,
-    SHOPIFY_API_ORIGIN: standin.url,
-    DATABASE_URL: `${PG_ROOT}/${database}`,
-    REDIS_URL,
-    USDT_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-    USDT_GATEWAY_URL: sandbox.url,
-    PORT: String(port),
-    SHOPIFY_QUEUE_PREFIX: `test-${tag}`,
-    SHOPIFY_RETRY_BASE_MS: "100",
-    SHOPIFY_FIRST_CALL_DELAY_MS: "50",
-    SHOPIFY_EXPIRY_GRACE_MS: "100",
-    SHOPIFY_JOB_LOCK_MS: "1000",
-    SHOPIFY_WORKERS: options.workers === false ? "off" : "on",
-    ...options.env,
-  }
-  const start = (overrides: Record<string, string> = {}) => startShopifyApp(loadConfig({ ...env, ...overrides }), { quiet: true })
-  const bench: Bench = {
-    name: tag,
-    env,
-    sandbox,
-    standin,
-    app: await start(),
-    async startApp(overrides = {}) {
-      bench.app = await start(overrides)
-      return bench.app
-    },
-    async stop() {
-      await bench.app?.close()
-      await standin.stop()
-      await sandbox.stop()
-      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-    },
-  }
-  return bench
 }
 
-/** Installs the shop through the stand-in's OAuth dance and saves its sandbox credentials. */
+/** Installs the shop through the stand-in's OAuth dance and (by default) saves its sandbox credentials. */
 export async function installShop(bench: Bench, shop: string, withCredentials = true): Promise<void> {
-  const installed = await control(bench, "POST", "/__standin/install", { shop })
-  expect(installed).toMatchObject({ shop, installed: true, status_code: 200 })
-  if (!withCredentials) return
-  const merchant = MERCHANTS[shop]
-  await bench.app.ctx.shops.saveCredentials(shop, { merchantId: String(merchant.id), apiKey: merchant.apiKey, webhookSecret: merchant.webhookSecret })
+  expect(await bench.install(shop, withCredentials)).toMatchObject({ installed: true, status_code: 200 })
 }
 
 export async function control(bench: Bench, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
@@ -133,6 +65,7 @@ export async function control(bench: Bench, method: "GET" | "POST", path: string
 export const paymentAnswer = z.object({ id: z.string(), gid: z.string(), status_code: z.number(), redirect_url: z.string().nullable() })
 export const paymentView = z.object({
   id: z.string(),
+  shop: z.string(),
   state: z.enum(["pending", "resolved", "rejected"]),
   reason: z.string().optional(),
   mutations: z.array(z.object({ name: z.string(), outcome: z.string(), reason: z.string().optional() })),
@@ -176,11 +109,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
   }
 }
 
-/** Waits until the stand-in's payment session leaves `pending`. */
+/** Waits until the stand-in's payment session leaves `pending` and the app has recorded its answer. */
 export function settled(bench: Bench, id: string, timeoutMs?: number) {
   return waitFor(async () => {
     const view = await standinPayment(bench, id)
-    return view.state === "pending" ? undefined : view
+    if (view.state === "pending") return undefined
+    const stored = await bench.app.ctx.payments.byShopifyId(view.shop, id)
+    return stored?.status === "open" ? undefined : view
   }, timeoutMs, `payment session ${id} to settle`)
 }
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bench?.stop()
-})
+}, 30_000)
 
 describe("install", () => {
   it("stores an expiring offline session in PostgreSQL and refreshes it before use", async () => {

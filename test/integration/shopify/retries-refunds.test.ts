@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bench?.stop()
-})
+}, 30_000)
 
 afterEach(async () => {
   await control(bench, "POST", "/__standin/faults", { graphql_error_rate: 0, graphql_not_received_rate: 0, graphql_latency_ms: 0 })

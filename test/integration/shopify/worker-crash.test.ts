@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { join } from "node:path"
-import { type Bench, control, installShop, pay, requestPayment, settled, SHOP_A, standinPayment, startBench, waitFor } from "./harness"
+import { type Bench, control, installShop, pay, requestPayment, SHOP_A, standinPayment, startBench, waitFor } from "./harness"
 
 const TS_NODE = require.resolve("ts-node/dist/bin.js")
 const ROOT = join(__dirname, "../../..")
@@ -51,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) await killed(child)
   await bench?.stop()
-}, 15_000)
+}, 30_000)
 
 it("a worker killed while resolving, then restarted, resolves the session once", async () => {
   const first = await startWorker()
@@ -63,7 +63,10 @@ it("a worker killed while resolving, then restarted, resolves the session once",
   await new Promise((resolve) => setTimeout(resolve, 300))
   await killed(first)
   // The call that was in flight lands at Shopify after all: the session is resolved there once.
-  const landed = await settled(bench, "crash-1", 5_000)
+  const landed = await waitFor(async () => {
+    const view = await standinPayment(bench, "crash-1")
+    return view.state === "pending" ? undefined : view
+  }, 5_000, "the in-flight resolve to land")
   expect(landed.mutations.map((m) => m.outcome)).toEqual(["applied"])
   expect((await bench.app.ctx.payments.byShopifyId(SHOP_A, "crash-1"))?.status).toBe("open")
   await control(bench, "POST", "/__standin/faults", { graphql_latency_ms: 0 })
