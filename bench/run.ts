@@ -1,14 +1,16 @@
 /**
- * `npm run bench [name…]`: prints the figures. Names: webhook, client, reconcile.
+ * `npm run bench [name…]`: prints the figures. Names: webhook, client, reconcile, shopify.
  */
 import { benchClientCall } from "./client-call"
 import { benchReconcile } from "./reconcile"
+import { benchShopify } from "./shopify"
 import { benchWebhookVerify } from "./webhook-verify"
 
 const benches: Record<string, () => unknown> = {
   webhook: benchWebhookVerify,
   client: benchClientCall,
   reconcile: benchReconcile,
+  shopify: benchShopify,
 }
 
 async function main(): Promise<void> {

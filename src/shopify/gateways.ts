@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto"
 import { createGatewayClient, type GatewayClient } from "../gateway"
-import type { GatewayCredentials, ShopStore } from "./store/shops"
+import type { GatewayCredentials, ShopRecord, ShopStore } from "./store/shops"
 
 export interface ShopGateway {
   client: GatewayClient
@@ -21,8 +21,8 @@ export function createGatewayDirectory(shops: ShopStore, gatewayUrl: string) {
 
   return {
     /** The shop's client and credentials, or null when it is not installed or has none. */
-    async forShop(shop: string): Promise<ShopGateway | null> {
-      const record = await shops.get(shop)
+    async forShop(shop: string, known?: ShopRecord): Promise<ShopGateway | null> {
+      const record = known ?? (await shops.get(shop))
       if (!record?.installed || !record.credentials) return null
       const credentials = record.credentials
       const print = fingerprint(credentials)

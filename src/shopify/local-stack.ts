@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   tokenTtlSeconds?: number
   checkoutTtlMs?: number
   sandboxRateLimit?: { limit: number; windowMs: number } | false
+  /** A sandbox already running elsewhere (a child process, say) with these shops' merchants. */
+  sandbox?: RunningSandbox
   dropDatabaseOnStop?: boolean
   quiet?: boolean
 }
@@ -73,7 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const port = options.port || (await freePort())
   const appUrl = `http://127.0.0.1:${port}`
   const quiet = options.quiet ?? true
-  const sandbox = await startSandbox({
+  const sandbox = options.sandbox ?? await startSandbox({
     merchants: Object.values(options.shops),
     quiet,
     rateLimit: options.sandboxRateLimit ?? false,

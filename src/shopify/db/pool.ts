@@ -1,7 +1,8 @@
 /** The app's PostgreSQL pool and the one transaction helper every store uses. */
 import { Pool, type PoolClient } from "pg"
 
-export function createPool(databaseUrl: string, max = 20): Pool {
+/** `max` covers a checkout per connection held across its gateway call, plus the quick queries beside them. */
+export function createPool(databaseUrl: string, max = 40): Pool {
   return new Pool({ connectionString: databaseUrl, max })
 }
 

@@ -39,11 +39,11 @@ export function registerPaymentSessionRoutes(router: Router, ctx: AppContext): v
   router.add("POST", PAYMENT_SESSIONS_PATH, async (incoming) => {
     const checked = await checkSessionRequest(ctx, incoming, paymentSessionRequest)
     if (!checked.ok) return checked.reply
-    const { shop, body } = checked
+    const { shop, body, record } = checked
     const usd = body.currency === "USD"
     const amountCents = centsOf(body)
     if (usd && (amountCents === null || amountCents === 0)) return problem(400, `Invalid session request: amount ${body.amount} is not a positive USD amount in cents.`)
-    const gateway = usd ? await ctx.gateways.forShop(shop) : null
+    const gateway = usd ? await ctx.gateways.forShop(shop, record) : null
     if (usd && !gateway) {
       return problem(409, `${shop} has not connected its USDT gateway account yet (merchant id, API key, webhook secret).`, { code: "gateway_not_configured" })
     }

@@ -7,8 +7,9 @@ import type { z } from "zod"
 import type { AppContext } from "../context"
 import { type Incoming, problem, type Reply } from "../http/router"
 import { firstIssue, sessionRequestHeaders } from "../schemas"
+import type { ShopRecord } from "../store/shops"
 
-export type Checked<T> = { ok: true; shop: string; body: T } | { ok: false; reply: Reply }
+export type Checked<T> = { ok: true; shop: string; record: ShopRecord; body: T } | { ok: false; reply: Reply }
 
 export async function checkSessionRequest<S extends z.ZodType>(ctx: AppContext, incoming: Incoming, schema: S): Promise<Checked<z.infer<S>>> {
   const headers = sessionRequestHeaders.safeParse(incoming.headers)
@@ -22,9 +23,10 @@ export async function checkSessionRequest<S extends z.ZodType>(ctx: AppContext, 
   const body = schema.safeParse(json)
   if (!body.success) return { ok: false, reply: problem(400, `Invalid session request: ${firstIssue(body.error)}`) }
   const shop = headers.data["shopify-shop-domain"]
+  // The shop row is marked installed by the OAuth callback (with its offline session) and unmarked on uninstall.
   const record = await ctx.shops.get(shop)
-  if (!record?.installed || !(await ctx.tokens.isInstalled(shop))) {
+  if (!record?.installed) {
     return { ok: false, reply: problem(403, `${shop} has not installed the USDT payments app.`, { code: "shop_not_installed" }) }
   }
-  return { ok: true, shop, body: body.data }
+  return { ok: true, shop, record, body: body.data }
 }

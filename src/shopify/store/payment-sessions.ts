@@ -121,12 +121,15 @@ export function createPaymentSessionStore(pool: Pool) {
      */
     claim(input: NewPaymentSession, open: (session: PaymentSession) => Promise<Opened>): Promise<Claim> {
       return inTransaction(pool, async (client) => {
-        await client.query(
+        // A new row is locked by this transaction already; an existing one is locked (or waited for) here.
+        const inserted = await client.query<Row>(
           `INSERT INTO ${T} (shop, shopify_id, gid, reference, amount_cents, currency, kind, test, cancel_url)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shop, shopify_id) DO NOTHING`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shop, shopify_id) DO NOTHING RETURNING *`,
           [input.shop, input.shopifyId, input.gid, input.reference, input.amountCents, input.currency, input.kind, input.test, input.cancelUrl]
         )
-        const { rows } = await client.query<Row>(`SELECT * FROM ${T} WHERE shop = $1 AND shopify_id = $2 FOR UPDATE`, [input.shop, input.shopifyId])
+        const rows = inserted.rows[0]
+          ? inserted.rows
+          : (await client.query<Row>(`SELECT * FROM ${T} WHERE shop = $1 AND shopify_id = $2 FOR UPDATE`, [input.shop, input.shopifyId])).rows
         const existing = toSession(rows[0])
         if (existing.redirectUrl !== null) return { created: false, session: existing }
         const opened = await open(existing)
