@@ -49,7 +49,7 @@ function redisConnection(url: string): Redis {
 
 export async function createContext(config: ShopifyAppConfig, quiet = false): Promise<{ ctx: AppContext; connection: Redis; close(): Promise<void> }> {
   const log = createLogger("shopify", quiet)
-  const pool = createPool(config.databaseUrl)
+  const pool = createPool(config.databaseUrl, log.warn)
   await migrate(pool)
   const sessions = new PostgreSQLSessionStorage(config.databaseUrl, { sessionTableName: SESSION_TABLE })
   await sessions.ready

@@ -31,6 +31,7 @@ export interface LocalStackOptions {
   sandboxPort?: number
   /** A sandbox already running elsewhere (a child process, say) with these shops' merchants. */
   sandbox?: RunningSandbox
+  /** Tests: drop the database and obliterate the queues (their Redis keys) on stop. */
   dropDatabaseOnStop?: boolean
   quiet?: boolean
 }
@@ -123,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return result
     },
     async stop() {
+      if (options.dropDatabaseOnStop) await Promise.all(Object.values(stack.app.ctx.queues.all).map((queue) => queue.obliterate({ force: true })))
       await stack.app.close()
       await standin.stop()
       await sandbox.stop()
