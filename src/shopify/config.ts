@@ -2,6 +2,7 @@
  * The Shopify app's configuration, read from the environment once at start-up. A missing or bad
  * value stops start-up with one line naming the variable (never its value: some are secrets).
  */
+import { readFileSync } from "node:fs"
 import { ApiVersion } from "@shopify/shopify-api"
 import { z } from "zod"
 import { parseEncryptionKey } from "../secrets/aes-gcm"
@@ -46,7 +47,35 @@ const envSchema = z.object({
   SHOPIFY_FIRST_CALL_DELAY_MS: intFrom(0).default(1_000),
   SHOPIFY_EXPIRY_GRACE_MS: intFrom(0).default(60_000),
   SHOPIFY_JOB_LOCK_MS: intFrom(500).default(30_000),
+  SHOPIFY_TLS_CERT: z.string().min(1).optional(),
+  SHOPIFY_TLS_KEY: z.string().min(1).optional(),
+  SHOPIFY_MTLS_CA: z.string().min(1).optional(),
 })
+
+function readPem(name: string, path: string): Buffer {
+  try {
+    const pem = readFileSync(path)
+    if (!pem.includes("-----BEGIN")) throw new Error("not PEM")
+    return pem
+  } catch {
+    throw new ShopifyConfigError(`${name} must name a readable PEM file`)
+  }
+}
+
+/** HTTPS with the app's own certificate; with SHOPIFY_MTLS_CA, session requests need a client certificate from that CA. */
+function tlsOf(e: { SHOPIFY_TLS_CERT?: string; SHOPIFY_TLS_KEY?: string; SHOPIFY_MTLS_CA?: string }): ShopifyAppConfig["tls"] {
+  if (!e.SHOPIFY_TLS_CERT && !e.SHOPIFY_TLS_KEY) {
+    if (e.SHOPIFY_MTLS_CA) throw new ShopifyConfigError("SHOPIFY_TLS_CERT and SHOPIFY_TLS_KEY are required with SHOPIFY_MTLS_CA (the app must terminate TLS to see Shopify's client certificate)")
+    return undefined
+  }
+  if (!e.SHOPIFY_TLS_CERT) throw new ShopifyConfigError("SHOPIFY_TLS_CERT is not set (SHOPIFY_TLS_KEY is)")
+  if (!e.SHOPIFY_TLS_KEY) throw new ShopifyConfigError("SHOPIFY_TLS_KEY is not set (SHOPIFY_TLS_CERT is)")
+  return {
+    cert: readPem("SHOPIFY_TLS_CERT", e.SHOPIFY_TLS_CERT),
+    key: readPem("SHOPIFY_TLS_KEY", e.SHOPIFY_TLS_KEY),
+    clientCa: e.SHOPIFY_MTLS_CA ? readPem("SHOPIFY_MTLS_CA", e.SHOPIFY_MTLS_CA) : undefined,
+  }
+}
 
 export interface ShopifyAppConfig {
   apiKey: string
@@ -62,6 +91,8 @@ export interface ShopifyAppConfig {
   encryptionKey: Buffer
   gatewayUrl: string
   port: number
+  /** Serve HTTPS; `clientCa` turns on mutual TLS for Shopify's session requests. */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer }
   queues: {
     prefix: string
     /** Run the job workers in this process. */
@@ -108,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
     encryptionKey: e.USDT_ENCRYPTION_KEY,
     gatewayUrl: e.USDT_GATEWAY_URL,
     port: e.PORT,
+    tls: tlsOf(e),
     queues: {
       prefix: e.SHOPIFY_QUEUE_PREFIX,
       workers: e.SHOPIFY_WORKERS === "on",

@@ -1,6 +1,8 @@
 /** Serves a Router over node:http: 404/405 before reading a body, 413 past the limit, 500 logged. */
-import { createServer } from "node:http"
+import { createServer, type IncomingMessage, type RequestListener } from "node:http"
+import { createServer as createTlsServer } from "node:https"
 import type { AddressInfo } from "node:net"
+import { TLSSocket } from "node:tls"
 import { BodyTooLargeError, type Incoming, problem, readBody, type Router, writeReply } from "./router"
 
 export interface Listening {
@@ -9,8 +11,23 @@ export interface Listening {
   close(): Promise<void>
 }
 
-export async function listen(router: Router, options: { port: number; host?: string; onError: (message: string) => void }): Promise<Listening> {
-  const server = createServer((req, res) => {
+export interface ListenOptions {
+  port: number
+  host?: string
+  onError: (message: string) => void
+  /** HTTPS; with `clientCa`, clients are asked for a certificate (checked per route, see Incoming). */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer }
+}
+
+function clientCertificateOf(req: IncomingMessage): Incoming["clientCertificate"] {
+  const socket = req.socket
+  if (!(socket instanceof TLSSocket)) return "no_tls"
+  if (socket.authorized) return "verified"
+  return Object.keys(socket.getPeerCertificate()).length > 0 ? "invalid" : "missing"
+}
+
+export async function listen(router: Router, options: ListenOptions): Promise<Listening> {
+  const handler: RequestListener = (req, res) => {
     const url = new URL(req.url ?? "/", "http://local")
     const found = router.find(req.method ?? "GET", url.pathname)
     if ("status" in found) {
@@ -19,7 +36,17 @@ export async function listen(router: Router, options: { port: number; host?: str
     }
     readBody(req)
       .then((rawBody) => {
-        const incoming: Incoming = { method: req.method ?? "GET", path: url.pathname, params: found.params, query: url.searchParams, headers: req.headers, rawBody, req, res }
+        const incoming: Incoming = {
+          method: req.method ?? "GET",
+          path: url.pathname,
+          params: found.params,
+          query: url.searchParams,
+          headers: req.headers,
+          rawBody,
+          req,
+          res,
+          clientCertificate: clientCertificateOf(req),
+        }
         return found.handler(incoming)
       })
       .then((reply) => {
@@ -30,7 +57,11 @@ export async function listen(router: Router, options: { port: number; host?: str
         options.onError(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`)
         writeReply(res, problem(500, "Failed to handle this request."))
       })
-  })
+  }
+  const tls = options.tls
+  const server = tls
+    ? createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false }, handler)
+    : createServer(handler)
   server.keepAliveTimeout = 30_000
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
@@ -38,7 +69,7 @@ export async function listen(router: Router, options: { port: number; host?: str
   })
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
  * the app's secret, or a wrong one on request).
  */
 import { createHmac, randomUUID } from "node:crypto"
+import { type AppFetch, appFetch } from "./app-client"
 import type { StandinOptions } from "./options"
 import type { StandinPayment, StandinRefund, StandinState } from "./state"
 
@@ -12,8 +13,8 @@ export interface SendResult {
   json: unknown
 }
 
-async function post(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
+async function post(send: AppFetch, url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+  const response = await send(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
   const text = await response.text()
   let parsed: unknown = null
   try {
@@ -25,6 +26,7 @@ async function post(url: string, headers: Record<string, string>, body: string):
 }
 
 export function createSender(options: StandinOptions, state: StandinState, baseUrl: () => string) {
+  const send = appFetch(options)
   function sessionHeaders(shop: string): Record<string, string> {
     return { "shopify-shop-domain": shop, "shopify-request-id": randomUUID(), "shopify-api-version": options.apiVersion }
   }
@@ -50,7 +52,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
     },
 
     async sendPayment(payment: StandinPayment): Promise<SendResult> {
-      const result = await post(`${options.appUrl}/shopify/payment-sessions`, sessionHeaders(payment.shop), JSON.stringify(payment.body))
+      const result = await post(send, `${options.appUrl}/shopify/payment-sessions`, sessionHeaders(payment.shop), JSON.stringify(payment.body))
       payment.statusCode = result.statusCode
       if (result.statusCode >= 200 && result.statusCode < 300) {
         payment.answeredAt ??= Date.now()
@@ -75,7 +77,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
     },
 
     async sendRefund(refund: StandinRefund): Promise<SendResult> {
-      const result = await post(`${options.appUrl}/shopify/refund-sessions`, sessionHeaders(refund.shop), JSON.stringify(refund.body))
+      const result = await post(send, `${options.appUrl}/shopify/refund-sessions`, sessionHeaders(refund.shop), JSON.stringify(refund.body))
       refund.statusCode = result.statusCode
       if (result.statusCode >= 200 && result.statusCode < 300) refund.answeredAt ??= Date.now()
       return result
@@ -87,6 +89,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
       const key = input.validHmac ? options.apiSecret : `${options.apiSecret}-wrong`
       const hmac = createHmac("sha256", key).update(body).digest("base64")
       return post(
+        send,
         `${options.appUrl}/webhooks/shopify`,
         {
           "x-shopify-topic": input.topic,
