@@ -18,6 +18,7 @@ import { benchReconcile } from "./reconcile"
 import { benchScaleOut } from "./scale-out"
 import { type BenchRun, machine, RESULTS_FILE, textTable, writeResults } from "./table"
 import { benchWebhookEndToEnd } from "./webhook-e2e"
+import { benchShopify } from "./shopify"
 import { benchWebhookVerify } from "./webhook-verify"
 
 const benches: Record<string, Bench> = {
@@ -29,6 +30,7 @@ const benches: Record<string, Bench> = {
   checkout: benchCheckout,
   healing: benchHealing,
   "scale-out": benchScaleOut,
+  shopify: benchShopify,
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,116 @@
+/**
+ * Wires the Shopify app: PostgreSQL (own tables migrated at start-up, sessions in Shopify's
+ * PostgreSQL session storage), Redis queues, the Shopify library, the gateway clients, then the
+ * HTTP server with each feature's routes, and (unless turned off) the job workers. #11's features
+ * add their own `register…Routes(router, ctx)` here.
+ */
+import { PostgreSQLSessionStorage } from "@shopify/shopify-app-session-storage-postgresql"
+import { Redis } from "ioredis"
+import type { ShopifyAppConfig } from "./config"
+import type { AppContext } from "./context"
+import { migrate } from "./db/migrations"
+import { createPool } from "./db/pool"
+import { createGatewayDirectory } from "./gateways"
+import { createRouter, type Router } from "./http/router"
+import { listen } from "./http/server"
+import { createLogger } from "./log"
+import { createOfflineTokens } from "./offline-tokens"
+import { createPaymentsAppsApi } from "./payments-apps-api"
+import { createQueues } from "./queues/queues"
+import { type RunningWorkers, startWorkers } from "./queues/workers"
+import { registerAuthRoutes } from "./routes/auth"
+import { registerGatewayWebhookRoutes } from "./routes/gateway-webhook"
+import { registerPaymentSessionRoutes } from "./routes/payment-sessions"
+import { registerRefundSessionRoutes } from "./routes/refund-sessions"
+import { registerReturnRoutes } from "./routes/return"
+import { registerShopifyWebhookRoutes } from "./routes/shopify-webhooks"
+import { createShopifyApi } from "./shopify-api"
+import { createPaymentSessionStore } from "./store/payment-sessions"
+import { createRefundSessionStore } from "./store/refund-sessions"
+import { createShopStore } from "./store/shops"
+
+export const SESSION_TABLE = "shopify_sessions"
+
+export interface StartOptions {
+  quiet?: boolean
+  /** Serve HTTP (default true); false runs the workers alone. */
+  http?: boolean
+}
+
+export interface RunningApp {
+  url: string
+  ctx: AppContext
+  close(): Promise<void>
+}
+
+function redisConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null })
+}
+
+export async function createContext(config: ShopifyAppConfig, quiet = false): Promise<{ ctx: AppContext; connection: Redis; close(): Promise<void> }> {
+  const log = createLogger("shopify", quiet)
+  const pool = createPool(config.databaseUrl, log.warn)
+  await migrate(pool)
+  const sessions = new PostgreSQLSessionStorage(config.databaseUrl, { sessionTableName: SESSION_TABLE })
+  await sessions.ready
+  const { api, fetch } = createShopifyApi(config)
+  const tokens = createOfflineTokens(api, sessions)
+  const shops = createShopStore(pool, config.encryptionKey)
+  const connection = redisConnection(config.redisUrl)
+  const queues = createQueues(connection, config.queues)
+  const gateways = createGatewayDirectory(shops, config.gatewayUrl)
+  const ctx: AppContext = {
+    config,
+    pool,
+    shops,
+    payments: createPaymentSessionStore(pool),
+    refunds: createRefundSessionStore(pool),
+    shopify: api,
+    sessions,
+    tokens,
+    paymentsApps: createPaymentsAppsApi({ apiVersion: config.apiVersion, fetch, tokens }),
+    gateways,
+    queues,
+    log,
+  }
+  return {
+    ctx,
+    connection,
+    async close() {
+      await queues.close()
+      await gateways.close()
+      await sessions.disconnect()
+      await pool.end()
+      connection.disconnect()
+    },
+  }
+}
+
+export function buildRouter(ctx: AppContext): Router {
+  const router = createRouter()
+  registerAuthRoutes(router, ctx)
+  registerPaymentSessionRoutes(router, ctx)
+  registerRefundSessionRoutes(router, ctx)
+  registerGatewayWebhookRoutes(router, ctx)
+  registerReturnRoutes(router, ctx)
+  registerShopifyWebhookRoutes(router, ctx)
+  router.add("GET", "/health", async () => ({ status: 200, body: { ok: true } }))
+  return router
+}
+
+export async function startShopifyApp(config: ShopifyAppConfig, options: StartOptions = {}): Promise<RunningApp> {
+  const { ctx, connection, close } = await createContext(config, options.quiet)
+  let workers: RunningWorkers | undefined
+  if (config.queues.workers) workers = startWorkers(ctx, connection, { prefix: config.queues.prefix, lockMs: config.queues.lockMs })
+  const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, onError: ctx.log.warn, tls: config.tls })
+  if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
+  return {
+    url: server?.url ?? "",
+    ctx,
+    async close() {
+      await server?.close()
+      await workers?.close()
+      await close()
+    },
+  }
+}

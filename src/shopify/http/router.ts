@@ -1,0 +1,110 @@
+/**
+ * A small router over node:http: each feature registers its routes (method, path with `:params`),
+ * handlers get the raw body bytes (webhooks verify exactly those) and answer a plain `Reply`, or
+ * write to the raw response themselves (the OAuth library does) and answer `null`.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http"
+
+export const MAX_BODY_BYTES = 256 * 1024
+
+export interface Incoming {
+  method: string
+  path: string
+  params: Record<string, string>
+  query: URLSearchParams
+  headers: IncomingMessage["headers"]
+  rawBody: Buffer
+  req: IncomingMessage
+  res: ServerResponse
+  /** The TLS client certificate: checked against the configured CA, absent, or not TLS at all. */
+  clientCertificate: "verified" | "invalid" | "missing" | "no_tls"
+}
+
+export interface Reply {
+  status: number
+  headers?: Record<string, string>
+  body?: unknown
+}
+
+export type Handler = (incoming: Incoming) => Promise<Reply | null>
+
+interface Route {
+  method: string
+  parts: string[]
+  handler: Handler
+}
+
+export class BodyTooLargeError extends Error {}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, body, headers: { "content-type": "application/json; charset=utf-8", ...headers } }
+}
+
+export function problem(status: number, message: string, extra: Record<string, unknown> = {}): Reply {
+  return json(status, { error: message, ...extra })
+}
+
+export function redirect(location: string): Reply {
+  return { status: 302, headers: { location } }
+}
+
+export function createRouter() {
+  const routes: Route[] = []
+
+  function match(route: Route, segments: string[]): Record<string, string> | null {
+    if (route.parts.length !== segments.length) return null
+    const params: Record<string, string> = {}
+    for (let i = 0; i < segments.length; i++) {
+      const part = route.parts[i]
+      if (part.startsWith(":")) params[part.slice(1)] = decodeURIComponent(segments[i])
+      else if (part !== segments[i]) return null
+    }
+    return params
+  }
+
+  return {
+    add(method: "GET" | "POST", path: string, handler: Handler): void {
+      routes.push({ method, parts: path.split("/").filter(Boolean), handler })
+    },
+
+    /** The route for a request: a handler with its params, or why not (404/405). */
+    find(method: string, path: string): { handler: Handler; params: Record<string, string> } | { status: 404 | 405 } {
+      const segments = path.split("/").filter(Boolean)
+      let pathMatched = false
+      for (const route of routes) {
+        const params = match(route, segments)
+        if (!params) continue
+        pathMatched = true
+        if (route.method === method) return { handler: route.handler, params }
+      }
+      return { status: pathMatched ? 405 : 404 }
+    },
+  }
+}
+
+export type Router = ReturnType<typeof createRouter>
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLargeError())
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on("end", () => resolve(Buffer.concat(chunks)))
+    req.on("error", reject)
+  })
+}
+
+export function writeReply(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) return
+  const body = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body)
+  res.writeHead(reply.status, { "cache-control": "no-store", ...reply.headers })
+  res.end(body)
+}

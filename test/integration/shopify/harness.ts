@@ -1,0 +1,124 @@
+/**
+ * The Shopify app's test bench, all real parts: a fresh PostgreSQL database per test file, Redis
+ * with a bullmq prefix of its own, the sandbox gateway and the Shopify stand-in on free ports, and
+ * the app itself (in this process, or its workers in a child process). Shops install through the
+ * stand-in's OAuth dance and get their own sandbox merchant.
+ */
+import { randomBytes } from "node:crypto"
+import { z } from "zod"
+import type { SandboxMerchant } from "../../../src/sandbox"
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../../src/shopify/local-stack"
+
+export const PG_ROOT = process.env.SHOPIFY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432"
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"
+export const SHOP_A = "usdt-alpha.myshopify.com"
+export const SHOP_B = "usdt-beta.myshopify.com"
+export const MERCHANTS: Record<string, SandboxMerchant> = {
+  [SHOP_A]: { id: 11, apiKey: "sk_sandbox_shopify_alpha", webhookSecret: "whsec_sandbox_shopify_alpha" },
+  [SHOP_B]: { id: 12, apiKey: "sk_sandbox_shopify_beta", webhookSecret: "whsec_sandbox_shopify_beta" },
+}
+
+export type Bench = LocalStack
+
+export interface BenchOptions {
+  /** Short tag for the database and queue prefix. */
+  name: string
+  env?: Record<string, string>
+  tokenTtlSeconds?: number
+  checkoutTtlMs?: number
+  /** Start the in-process app with workers (default true). */
+  workers?: boolean
+  tls?: LocalStackOptions["tls"]
+}
+
+export function startBench(options: BenchOptions): Promise<Bench> {
+  const tag = `${options.name}_${process.pid}_${randomBytes(3).toString("hex")}`
+  return startLocalStack({
+    databaseUrl: `${PG_ROOT}/shopify_${tag}`,
+    redisUrl: REDIS_URL,
+    queuePrefix: `test-${tag}`,
+    shops: MERCHANTS,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    checkoutTtlMs: options.checkoutTtlMs,
+    dropDatabaseOnStop: true,
+    tls: options.tls,
+    env: {
+      SHOPIFY_RETRY_BASE_MS: "100",
+      SHOPIFY_FIRST_CALL_DELAY_MS: "50",
+      SHOPIFY_EXPIRY_GRACE_MS: "100",
+      SHOPIFY_JOB_LOCK_MS: "1000",
+      SHOPIFY_WORKERS: options.workers === false ? "off" : "on",
+      ...options.env,
+    },
+  })
+}
+
+/** Installs the shop through the stand-in's OAuth dance and (by default) saves its sandbox credentials. */
+export async function installShop(bench: Bench, shop: string, withCredentials = true): Promise<void> {
+  expect(await bench.install(shop, withCredentials)).toMatchObject({ installed: true, status_code: 200 })
+}
+
+export async function control(bench: Bench, method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
+  const base = path.startsWith("/__sandbox") ? bench.sandbox.url : bench.standin.url
+  const response = await fetch(`${base}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) })
+  return response.json()
+}
+
+export const paymentAnswer = z.object({ id: z.string(), gid: z.string(), status_code: z.number(), redirect_url: z.string().nullable() })
+export const paymentView = z.object({
+  id: z.string(),
+  shop: z.string(),
+  state: z.enum(["pending", "resolved", "rejected"]),
+  reason: z.string().optional(),
+  mutations: z.array(z.object({ name: z.string(), outcome: z.string(), reason: z.string().optional() })),
+})
+export const refundView = z.object({ id: z.string(), state: z.enum(["pending", "resolved", "rejected"]), reason: z.string().optional(), mutations: paymentView.shape.mutations })
+export const sandboxPayments = z.object({
+  data: z.array(z.looseObject({ id: z.number(), merchant_id: z.number(), status: z.string(), note: z.string(), cs: z.string(), refunded_amount: z.string(), refunds: z.array(z.unknown()) })),
+})
+
+export async function requestPayment(bench: Bench, body: { amount: string; currency?: string; id?: string; shop?: string }) {
+  return paymentAnswer.parse(await control(bench, "POST", "/__standin/payments", { currency: "USD", ...body }))
+}
+
+export async function standinPayment(bench: Bench, id: string) {
+  return paymentView.parse(await control(bench, "GET", `/__standin/payments/${id}`))
+}
+
+export async function standinRefund(bench: Bench, id: string) {
+  return refundView.parse(await control(bench, "GET", `/__standin/refunds/${id}`))
+}
+
+export async function gatewayPayments(bench: Bench) {
+  return sandboxPayments.parse(await control(bench, "GET", "/__sandbox/payments")).data
+}
+
+/** The shopper pays on the hosted page (the sandbox's control does the paying). */
+export async function pay(bench: Bench, redirectUrl: string, amount?: string): Promise<void> {
+  const cs = new URL(redirectUrl).searchParams.get("cs")
+  if (!cs) throw new Error(`no cs token in ${redirectUrl}`)
+  const answer = await fetch(`${bench.sandbox.url}/__sandbox/checkouts/${cs}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(amount ? { amount } : {}) })
+  if (answer.status !== 200) throw new Error(`pay answered ${answer.status}: ${await answer.text()}`)
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 8_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** Waits until the stand-in's payment session leaves `pending` and the app has recorded its answer. */
+export function settled(bench: Bench, id: string, timeoutMs?: number) {
+  return waitFor(async () => {
+    const view = await standinPayment(bench, id)
+    if (view.state === "pending") return undefined
+    const stored = await bench.app.ctx.payments.byShopifyId(view.shop, id)
+    return stored?.status === "open" ? undefined : view
+  }, timeoutMs, `payment session ${id} to settle`)
+}
+
+export const applied = (mutations: { outcome: string }[]) => mutations.filter((m) => m.outcome === "applied").length

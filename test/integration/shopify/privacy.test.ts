@@ -1,0 +1,88 @@
+/**
+ * Shopify's webhooks to the app (POST /webhooks/shopify): a bad HMAC gets 401 on every topic;
+ * customers/redact finds no customer data to erase (none is stored: the tables are read);
+ * app/uninstalled deletes the shop's Shopify sessions, closes its open payment sessions and their
+ * jobs, and keeps the credentials a pending refund needs; shop/redact deletes every row of the
+ * shop and nothing of another shop.
+ */
+import { SCHEMA } from "../../../src/shopify/db/migrations"
+import { jobIdOf } from "../../../src/shopify/queues/names"
+import { type Bench, control, installShop, pay, requestPayment, settled, SHOP_A, SHOP_B, startBench, waitFor } from "./harness"
+
+let bench: Bench
+
+beforeAll(async () => {
+  bench = await startBench({ name: "privacy" })
+  await installShop(bench, SHOP_A)
+  await installShop(bench, SHOP_B)
+}, 30_000)
+
+afterAll(async () => {
+  await bench?.stop()
+}, 30_000)
+
+const webhook = async (topic: string, shop: string, validHmac = true) =>
+  (await control(bench, "POST", "/__standin/webhooks", { topic, shop, valid_hmac: validHmac, payload: { shop_domain: shop, customer: { id: 1, email: "buyer@example.com" }, orders_to_redact: [1] } })) as { status_code: number }
+
+async function rowsOf(shop: string) {
+  const count = async (table: string) => Number((await bench.app.ctx.pool.query(`SELECT count(*) AS n FROM ${SCHEMA}.${table} WHERE shop = $1`, [shop])).rows[0].n)
+  return { shops: await count("shops"), payment_sessions: await count("payment_sessions"), refund_sessions: await count("refund_sessions"), sessions: (await bench.app.ctx.sessions.findSessionsByShop(shop)).length }
+}
+
+async function allText(): Promise<string> {
+  const { rows } = await bench.app.ctx.pool.query(
+    `SELECT row_to_json(t)::text AS row FROM (SELECT * FROM ${SCHEMA}.payment_sessions) t
+     UNION ALL SELECT row_to_json(t)::text FROM (SELECT * FROM ${SCHEMA}.refund_sessions) t
+     UNION ALL SELECT row_to_json(t)::text FROM (SELECT * FROM ${SCHEMA}.shops) t
+     UNION ALL SELECT row_to_json(t)::text FROM (SELECT * FROM shopify_sessions) t`
+  )
+  return rows.map((row: { row: string }) => row.row).join("\n")
+}
+
+it.each(["customers/data_request", "customers/redact", "shop/redact", "app/uninstalled"])("%s with a bad HMAC gets 401 and changes nothing", async (topic) => {
+  const before = await rowsOf(SHOP_A)
+  expect((await webhook(topic, SHOP_A, false)).status_code).toBe(401)
+  expect(await rowsOf(SHOP_A)).toEqual(before)
+})
+
+it("customers/redact and customers/data_request: no customer data is held, before or after", async () => {
+  const answer = await requestPayment(bench, { amount: "11.00", id: "privacy-paid", shop: SHOP_A })
+  await pay(bench, answer.redirect_url ?? "")
+  await settled(bench, "privacy-paid")
+  expect(await allText()).not.toContain("buyer@example.com")
+  expect((await webhook("customers/data_request", SHOP_A)).status_code).toBe(200)
+  expect((await webhook("customers/redact", SHOP_A)).status_code).toBe(200)
+  expect(await allText()).not.toContain("buyer@example.com")
+  expect((await rowsOf(SHOP_A)).payment_sessions).toBe(1)
+})
+
+it("app/uninstalled: sessions deleted, open payment sessions and their jobs stopped, credentials kept for a pending refund", async () => {
+  const open = await requestPayment(bench, { amount: "6.00", id: "privacy-open", shop: SHOP_A })
+  expect(open.status_code).toBe(201)
+  await control(bench, "POST", "/__standin/faults", { graphql_error_rate: 1 })
+  expect(await control(bench, "POST", "/__standin/refunds", { payment_id: "privacy-paid", amount: "1.00", id: "privacy-refund" })).toMatchObject({ status_code: 201 })
+  const openRow = await bench.app.ctx.payments.byShopifyId(SHOP_A, "privacy-open")
+  const expiryJob = jobIdOf("checkExpiry", { paymentSessionId: openRow?.id ?? "" })
+  expect(await bench.app.ctx.queues.all.checkExpiry.getJob(expiryJob)).toBeDefined()
+
+  expect((await webhook("app/uninstalled", SHOP_A)).status_code).toBe(200)
+  await control(bench, "POST", "/__standin/faults", { graphql_error_rate: 0 })
+  expect((await rowsOf(SHOP_A)).sessions).toBe(0)
+  expect(await bench.app.ctx.queues.all.checkExpiry.getJob(expiryJob)).toBeUndefined()
+  expect(await bench.app.ctx.payments.byShopifyId(SHOP_A, "privacy-open")).toMatchObject({ status: "failed", statusDetail: "the app was uninstalled" })
+  const shop = await bench.app.ctx.shops.get(SHOP_A)
+  expect(shop?.installed).toBe(false)
+  expect(shop?.credentials?.merchantId).toBe("11")
+  expect((await requestPayment(bench, { amount: "6.00", shop: SHOP_A })).status_code).toBe(403)
+})
+
+it("shop/redact deletes every row of the shop and nothing of another", async () => {
+  const other = await requestPayment(bench, { amount: "3.00", id: "privacy-other", shop: SHOP_B })
+  expect(other.status_code).toBe(201)
+  const before = await rowsOf(SHOP_B)
+  expect((await webhook("shop/redact", SHOP_A)).status_code).toBe(200)
+  await waitFor(async () => ((await rowsOf(SHOP_A)).shops === 0 ? true : undefined))
+  expect(await rowsOf(SHOP_A)).toEqual({ shops: 0, payment_sessions: 0, refund_sessions: 0, sessions: 0 })
+  expect(await rowsOf(SHOP_B)).toEqual(before)
+  expect(before).toMatchObject({ shops: 1, payment_sessions: 1, sessions: 1 })
+})
