@@ -33,7 +33,11 @@ export function startWorkers(ctx: AppContext, connection: Redis, options: Worker
     new Worker<JobData["refund"]>(QUEUES.refund, (job) => processRefund(ctx, job.data), common),
     new Worker<JobData["checkExpiry"]>(QUEUES.checkExpiry, (job) => checkExpiry(ctx, job.data), common),
   ]
-  for (const worker of workers) worker.on("failed", onFailed)
+  for (const worker of workers) {
+    worker.on("failed", onFailed)
+    // A lost lock or a Redis hiccup is reported here; unheard, an EventEmitter "error" would throw.
+    worker.on("error", (error) => ctx.log.warn(`worker ${worker.name}: ${error.message}`))
+  }
   return {
     workers,
     async close(): Promise<void> {

@@ -11,6 +11,9 @@ import { join } from "node:path"
 import { Agent, fetch as undiciFetch } from "undici"
 import { type Bench, installShop, requestPayment, SHOP_A, startBench } from "./harness"
 
+// Each case crosses the app, the stand-in, the sandbox, PostgreSQL and Redis: 5 s is short on a busy 2-core machine.
+jest.setTimeout(30_000)
+
 const dir = mkdtempSync(join(tmpdir(), "shopify-mtls-"))
 const file = (name: string) => join(dir, name)
 const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" })

@@ -23,6 +23,9 @@ import {
   startBench,
 } from "./harness"
 
+// Each case crosses the app, the stand-in, the sandbox, PostgreSQL and Redis: 5 s is short on a busy 2-core machine.
+jest.setTimeout(30_000)
+
 let bench: Bench
 
 const shopsView = z.object({ data: z.array(z.object({ shop: z.string(), configuration: z.unknown() })) })

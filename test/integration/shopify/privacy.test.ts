@@ -9,6 +9,9 @@ import { SCHEMA } from "../../../src/shopify/db/migrations"
 import { jobIdOf } from "../../../src/shopify/queues/names"
 import { type Bench, control, installShop, pay, requestPayment, settled, SHOP_A, SHOP_B, startBench, waitFor } from "./harness"
 
+// Each case crosses the app, the stand-in, the sandbox, PostgreSQL and Redis: 5 s is short on a busy 2-core machine.
+jest.setTimeout(30_000)
+
 let bench: Bench
 
 beforeAll(async () => {

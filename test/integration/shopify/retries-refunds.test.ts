@@ -20,6 +20,9 @@ import {
   waitFor,
 } from "./harness"
 
+// Each case crosses the app, the stand-in, the sandbox, PostgreSQL and Redis: 5 s is short on a busy 2-core machine.
+jest.setTimeout(30_000)
+
 let bench: Bench
 
 beforeAll(async () => {

@@ -8,6 +8,9 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { join } from "node:path"
 import { type Bench, control, installShop, pay, requestPayment, SHOP_A, standinPayment, startBench, waitFor } from "./harness"
 
+// Each case crosses the app, the stand-in, the sandbox, PostgreSQL and Redis: 5 s is short on a busy 2-core machine.
+jest.setTimeout(30_000)
+
 const TS_NODE = require.resolve("ts-node/dist/bin.js")
 const ROOT = join(__dirname, "../../..")
 
