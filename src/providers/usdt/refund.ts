@@ -131,7 +131,9 @@ export async function refundThroughGateway(request: GatewayRefundRequest): Promi
       await ledger.settleRefund(row.id, { status: "not_made", gateway_refund_id: refund.refund_id, message })
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, message, USDT_ERROR_CODES.refused)
     }
-    settled = await ledger.settleRefund(row.id, { status: "completed", gateway_refund_id: refund.refund_id, message: null })
+    // A `pending` answer is a refund the gateway accepted and settles later: made, as far as the store goes.
+    const message = atGateway === "pending" ? `The gateway answered ${JSON.stringify(refund.status)}: accepted, settled later on its side.` : null
+    settled = await ledger.settleRefund(row.id, { status: "completed", gateway_refund_id: refund.refund_id, message })
   } catch (error) {
     if (MedusaError.isMedusaError(error)) throw error
     const outcome = failureOutcome(error, amountCents)

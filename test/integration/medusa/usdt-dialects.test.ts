@@ -7,6 +7,7 @@
  * reconciliation among more records than one page holds. One Medusa app for all of them.
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { refundLedgerIn } from "../../../src/modules/usdt-settings/refund-ledger"
 import { runUsdtReconciliation } from "../../../src/reconcile"
 import { orderIdOf } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
@@ -70,15 +71,20 @@ medusaIntegrationTestRunner({
       const paid = await cartPaymentState(getContainer(), checkout.cartId)
       expect({ orders: paid.orderIds.length, payments: paid.payments.length, captures: paid.captures }).toEqual({ orders: 1, payments: 1, captures: 1 })
 
-      // Refund part: recorded with the gateway's own status, and settled at the gateway (at once or later).
+      // Refund part: recorded in the refund ledger (a pending answer says so), and settled at the gateway (at once or later).
       const refund = await suite.admin.refund(paid.payments[0].id, 5)
       expect(refund.status).toBe(200)
       const [refunded] = (await cartPaymentState(getContainer(), checkout.cartId)).payments
       const pending = Boolean(dialects.refunds_pending_ms)
-      expect(refunded.data).toMatchObject({
-        gateway_status: pending ? "completed" : "partially_refunded",
-        refunds: [expect.objectContaining({ amount: "5.00", status: pending ? "pending" : "completed" })],
-      })
+      expect(refunded.data).toMatchObject({ gateway_status: pending ? "completed" : "partially_refunded" })
+      expect(await refundLedgerIn(getContainer()).listRefunds([String(record.id)])).toEqual([
+        expect.objectContaining({
+          amount_cents: 500,
+          status: "completed",
+          gateway_refund_id: expect.any(String),
+          message: pending ? expect.stringMatching(/^The gateway answered "pending"/) : null,
+        }),
+      ])
       await until(async () => ((await sandbox.paymentByNote(checkout.session.id))?.refunded_amount === "5.00" ? true : undefined), "the refund to settle")
 
       // A lost webhook among more records than one page holds: reconciliation heals it.
