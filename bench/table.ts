@@ -29,8 +29,8 @@ export function machine(): string {
 
 function value(n: number | null, row: Row): string {
   if (n === null || Number.isNaN(n)) return "—"
-  const digits = row.digits ?? (Math.abs(n) >= 100 ? 0 : 2)
-  return `${fmt(n, digits)} ${row.unit}`
+  const digits = row.digits ?? (Number.isInteger(n) || Math.abs(n) >= 100 ? 0 : 2)
+  return `${fmt(n, digits)} ${row.unit}`.trimEnd()
 }
 
 function cells(row: Row): string[] {
