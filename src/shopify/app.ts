@@ -23,6 +23,7 @@ import { registerGatewayWebhookRoutes } from "./routes/gateway-webhook"
 import { registerPaymentSessionRoutes } from "./routes/payment-sessions"
 import { registerRefundSessionRoutes } from "./routes/refund-sessions"
 import { registerReturnRoutes } from "./routes/return"
+import { registerShopifyWebhookRoutes } from "./routes/shopify-webhooks"
 import { createShopifyApi } from "./shopify-api"
 import { createPaymentSessionStore } from "./store/payment-sessions"
 import { createRefundSessionStore } from "./store/refund-sessions"
@@ -92,6 +93,7 @@ export function buildRouter(ctx: AppContext): Router {
   registerRefundSessionRoutes(router, ctx)
   registerGatewayWebhookRoutes(router, ctx)
   registerReturnRoutes(router, ctx)
+  registerShopifyWebhookRoutes(router, ctx)
   router.add("GET", "/health", async () => ({ status: 200, body: { ok: true } }))
   return router
 }
