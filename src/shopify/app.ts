@@ -102,7 +102,7 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
   const { ctx, connection, close } = await createContext(config, options.quiet)
   let workers: RunningWorkers | undefined
   if (config.queues.workers) workers = startWorkers(ctx, connection, { prefix: config.queues.prefix, lockMs: config.queues.lockMs })
-  const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, onError: ctx.log.warn })
+  const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, tls: config.tls.server && { ...config.tls.server, clientCa: config.tls.clientCa?.pem }, onError: ctx.log.warn })
   if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
   return {
     url: server?.url ?? "",

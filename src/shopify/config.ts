@@ -5,6 +5,7 @@
 import { ApiVersion } from "@shopify/shopify-api"
 import { z } from "zod"
 import { parseEncryptionKey } from "../secrets/aes-gcm"
+import { loadTlsConfig, type TlsConfig, TlsConfigError } from "./mtls"
 
 export const DEFAULT_API_VERSION = "2026-07"
 export const DEFAULT_PORT = 8081
@@ -46,6 +47,10 @@ const envSchema = z.object({
   SHOPIFY_FIRST_CALL_DELAY_MS: intFrom(0).default(1_000),
   SHOPIFY_EXPIRY_GRACE_MS: intFrom(0).default(60_000),
   SHOPIFY_JOB_LOCK_MS: intFrom(500).default(30_000),
+  SHOPIFY_MTLS_CA: z.string().optional(),
+  SHOPIFY_TLS_CERT: z.string().optional(),
+  SHOPIFY_TLS_KEY: z.string().optional(),
+  SHOPIFY_MTLS_CERT_HEADER: z.string().optional(),
 })
 
 export interface ShopifyAppConfig {
@@ -62,6 +67,8 @@ export interface ShopifyAppConfig {
   encryptionKey: Buffer
   gatewayUrl: string
   port: number
+  /** Mutual TLS of the session endpoints and the app's own HTTPS (mtls.ts). */
+  tls: TlsConfig
   queues: {
     prefix: string
     /** Run the job workers in this process. */
@@ -96,6 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
   }
   const e = parsed.data
   if (!isApiVersion(e.SHOPIFY_API_VERSION)) throw new ShopifyConfigError(`SHOPIFY_API_VERSION is not supported`)
+  let tls: TlsConfig
+  try {
+    tls = loadTlsConfig(e)
+  } catch (error) {
+    throw error instanceof TlsConfigError ? new ShopifyConfigError(error.message) : error
+  }
   return {
     apiKey: e.SHOPIFY_API_KEY,
     apiSecret: e.SHOPIFY_API_SECRET,
@@ -108,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
     encryptionKey: e.USDT_ENCRYPTION_KEY,
     gatewayUrl: e.USDT_GATEWAY_URL,
     port: e.PORT,
+    tls,
     queues: {
       prefix: e.SHOPIFY_QUEUE_PREFIX,
       workers: e.SHOPIFY_WORKERS === "on",

@@ -1,5 +1,6 @@
 /** Serves a Router over node:http: 404/405 before reading a body, 413 past the limit, 500 logged. */
-import { createServer } from "node:http"
+import { createServer, type RequestListener } from "node:http"
+import { createServer as createHttpsServer } from "node:https"
 import type { AddressInfo } from "node:net"
 import { BodyTooLargeError, type Incoming, problem, readBody, type Router, writeReply } from "./router"
 
@@ -9,8 +10,15 @@ export interface Listening {
   close(): Promise<void>
 }
 
-export async function listen(router: Router, options: { port: number; host?: string; onError: (message: string) => void }): Promise<Listening> {
-  const server = createServer((req, res) => {
+export interface ServeTls {
+  cert: string
+  key: string
+  /** Ask for a client certificate and verify it against this CA (the handler decides on `authorized`). */
+  clientCa?: string
+}
+
+export async function listen(router: Router, options: { port: number; host?: string; tls?: ServeTls; onError: (message: string) => void }): Promise<Listening> {
+  const handle: RequestListener = (req, res) => {
     const url = new URL(req.url ?? "/", "http://local")
     const found = router.find(req.method ?? "GET", url.pathname)
     if ("status" in found) {
@@ -30,7 +38,11 @@ export async function listen(router: Router, options: { port: number; host?: str
         options.onError(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`)
         writeReply(res, problem(500, "Failed to handle this request."))
       })
-  })
+  }
+  const tls = options.tls
+  const server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.clientCa && { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false }) }, handle)
+    : createServer(handle)
   server.keepAliveTimeout = 30_000
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
@@ -38,7 +50,7 @@ export async function listen(router: Router, options: { port: number; host?: str
   })
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -6,12 +6,15 @@
 import type { z } from "zod"
 import type { AppContext } from "../context"
 import { type Incoming, problem, type Reply } from "../http/router"
+import { clientCertificateRefusal } from "../mtls"
 import { firstIssue, sessionRequestHeaders } from "../schemas"
 import type { ShopRecord } from "../store/shops"
 
 export type Checked<T> = { ok: true; shop: string; record: ShopRecord; body: T } | { ok: false; reply: Reply }
 
 export async function checkSessionRequest<S extends z.ZodType>(ctx: AppContext, incoming: Incoming, schema: S): Promise<Checked<z.infer<S>>> {
+  const refusal = clientCertificateRefusal(ctx.config.tls, incoming.req, incoming.headers)
+  if (refusal) return { ok: false, reply: problem(403, `Session requests need Shopify's client certificate: ${refusal}.`, { code: "client_certificate_required" }) }
   const headers = sessionRequestHeaders.safeParse(incoming.headers)
   if (!headers.success) return { ok: false, reply: problem(400, `Header Shopify-Shop-Domain ${headers.error.issues[0].message}`) }
   let json: unknown

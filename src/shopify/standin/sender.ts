@@ -4,6 +4,7 @@
  * the app's secret, or a wrong one on request).
  */
 import { createHmac, randomUUID } from "node:crypto"
+import { Agent, fetch as undiciFetch } from "undici"
 import type { StandinOptions } from "./options"
 import type { StandinPayment, StandinRefund, StandinState } from "./state"
 
@@ -12,8 +13,10 @@ export interface SendResult {
   json: unknown
 }
 
-async function post(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
+/** Posts to the app; over TLS with the stand-in's client certificate when it has one. */
+async function post(url: string, headers: Record<string, string>, body: string, dispatcher?: Agent): Promise<SendResult> {
+  const init = { method: "POST", headers: { "content-type": "application/json", ...headers }, body }
+  const response = dispatcher ? await undiciFetch(url, { ...init, dispatcher }) : await fetch(url, init)
   const text = await response.text()
   let parsed: unknown = null
   try {
@@ -25,6 +28,7 @@ async function post(url: string, headers: Record<string, string>, body: string):
 }
 
 export function createSender(options: StandinOptions, state: StandinState, baseUrl: () => string) {
+  const tls = options.clientCert || options.appCa ? new Agent({ connect: { ...options.clientCert, ...(options.appCa && { ca: options.appCa }) } }) : undefined
   function sessionHeaders(shop: string): Record<string, string> {
     return { "shopify-shop-domain": shop, "shopify-request-id": randomUUID(), "shopify-api-version": options.apiVersion }
   }
@@ -50,7 +54,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
     },
 
     async sendPayment(payment: StandinPayment): Promise<SendResult> {
-      const result = await post(`${options.appUrl}/shopify/payment-sessions`, sessionHeaders(payment.shop), JSON.stringify(payment.body))
+      const result = await post(`${options.appUrl}/shopify/payment-sessions`, sessionHeaders(payment.shop), JSON.stringify(payment.body), tls)
       payment.statusCode = result.statusCode
       if (result.statusCode >= 200 && result.statusCode < 300) {
         payment.answeredAt ??= Date.now()
@@ -75,7 +79,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
     },
 
     async sendRefund(refund: StandinRefund): Promise<SendResult> {
-      const result = await post(`${options.appUrl}/shopify/refund-sessions`, sessionHeaders(refund.shop), JSON.stringify(refund.body))
+      const result = await post(`${options.appUrl}/shopify/refund-sessions`, sessionHeaders(refund.shop), JSON.stringify(refund.body), tls)
       refund.statusCode = result.statusCode
       if (result.statusCode >= 200 && result.statusCode < 300) refund.answeredAt ??= Date.now()
       return result
@@ -97,7 +101,8 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
           "x-shopify-event-id": randomUUID(),
           "x-shopify-triggered-at": new Date().toISOString(),
         },
-        body
+        body,
+        tls
       )
     },
     state,
