@@ -26,6 +26,9 @@ export interface LocalStackOptions {
   tokenTtlSeconds?: number
   checkoutTtlMs?: number
   sandboxRateLimit?: { limit: number; windowMs: number } | false
+  /** Fixed ports for the stand-in and the sandbox (the demo); default free ones. */
+  standinPort?: number
+  sandboxPort?: number
   /** A sandbox already running elsewhere (a child process, say) with these shops' merchants. */
   sandbox?: RunningSandbox
   dropDatabaseOnStop?: boolean
@@ -76,6 +79,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const appUrl = `http://127.0.0.1:${port}`
   const quiet = options.quiet ?? true
   const sandbox = options.sandbox ?? await startSandbox({
+    port: options.sandboxPort,
     merchants: Object.values(options.shops),
     quiet,
     rateLimit: options.sandboxRateLimit ?? false,
@@ -84,7 +88,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   })
   const apiKey = "standin-app-key"
   const apiSecret = randomBytes(16).toString("hex")
-  const standin = await startStandin({ apiKey, apiSecret, appUrl, quiet, shop: Object.keys(options.shops)[0], tokenTtlSeconds: options.tokenTtlSeconds })
+  const standin = await startStandin({ apiKey, apiSecret, appUrl, quiet, shop: Object.keys(options.shops)[0], tokenTtlSeconds: options.tokenTtlSeconds, port: options.standinPort })
   const env: Record<string, string> = {
     SHOPIFY_API_KEY: apiKey,
     SHOPIFY_API_SECRET: apiSecret,

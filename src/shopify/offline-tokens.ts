@@ -10,6 +10,8 @@ export interface SessionStorage {
   storeSession(session: Session): Promise<boolean>
   loadSession(id: string): Promise<Session | undefined>
   deleteSession(id: string): Promise<boolean>
+  deleteSessions(ids: string[]): Promise<boolean>
+  findSessionsByShop(shop: string): Promise<Session[]>
 }
 
 /** The shop has no usable offline session: it never installed, or uninstalled. */

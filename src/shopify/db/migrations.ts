@@ -4,6 +4,7 @@
  * together migrate once. Shopify's sessions live apart (the session storage makes its table).
  */
 import type { Pool } from "pg"
+import { inTransaction } from "./pool"
 
 export const SCHEMA = "shopify_usdt"
 
@@ -101,10 +102,8 @@ const MIGRATIONS: readonly { id: string; sql: string }[] = [
 
 const LOCK_KEY = 0x5f_5553_4454 // "_USDT"
 
-export async function migrate(pool: Pool): Promise<string[]> {
-  const client = await pool.connect()
-  try {
-    await client.query("BEGIN")
+export function migrate(pool: Pool): Promise<string[]> {
+  return inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY])
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`)
     await client.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
@@ -116,12 +115,6 @@ export async function migrate(pool: Pool): Promise<string[]> {
       await client.query(`INSERT INTO ${SCHEMA}.migrations (id) VALUES ($1)`, [migration.id])
       applied.push(migration.id)
     }
-    await client.query("COMMIT")
     return applied
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined)
-    throw error
-  } finally {
-    client.release()
-  }
+  })
 }

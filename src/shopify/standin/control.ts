@@ -42,6 +42,16 @@ function parse<S extends z.ZodType>(schema: S, raw: Buffer): { ok: true; data: z
   return { ok: true, data: parsed.data }
 }
 
+/** The session sent before under this id (a re-send repeats it), or a new one. */
+function once<T>(map: Map<string, T>, id: string, create: () => T): T {
+  let value = map.get(id)
+  if (value === undefined) {
+    value = create()
+    map.set(id, value)
+  }
+  return value
+}
+
 const paymentView = (p: StandinPayment) => ({ id: p.id, gid: p.gid, shop: p.shop, state: p.state, ...(p.reason && { reason: p.reason }), status_code: p.statusCode, redirect_url: p.redirectUrl, mutations: p.mutations })
 const refundView = (r: StandinRefund) => ({ id: r.id, gid: r.gid, payment_id: r.paymentId, state: r.state, ...(r.reason && { reason: r.reason }), status_code: r.statusCode, mutations: r.mutations })
 
@@ -53,19 +63,17 @@ export function registerControl(router: Router, deps: { options: StandinOptions;
     const body = parse(paymentBody, incoming.rawBody)
     if (!body.ok) return body.reply
     const id = body.data.id ?? randomUUID()
-    let payment = state.payments.get(id)
-    if (!payment) {
-      payment = sender.newPayment({ id, shop: body.data.shop ?? defaultShop(), amount: body.data.amount, currency: body.data.currency })
-      state.payments.set(id, payment)
-    }
+    const payment = once(state.payments, id, () => sender.newPayment({ id, shop: body.data.shop ?? defaultShop(), amount: body.data.amount, currency: body.data.currency }))
     const result = await sender.sendPayment(payment)
     const redirect = result.json && typeof result.json === "object" && "redirect_url" in result.json ? result.json.redirect_url : null
     return json(200, { id, gid: payment.gid, status_code: result.statusCode, redirect_url: typeof redirect === "string" ? redirect : null, ...(result.statusCode >= 300 && { answer: result.json }) })
   })
-  router.add("GET", "/__standin/payments/:id", async (incoming) => {
-    const payment = state.payments.get(incoming.params.id)
-    return payment ? json(200, paymentView(payment)) : problem(404, `No payment session ${incoming.params.id}.`)
-  })
+  const viewRoute = <T>(path: string, map: Map<string, T>, what: string, view: (item: T) => unknown) =>
+    router.add("GET", path, async (incoming) => {
+      const item = map.get(incoming.params.id)
+      return item ? json(200, view(item)) : problem(404, `No ${what} ${incoming.params.id}.`)
+    })
+  viewRoute("/__standin/payments/:id", state.payments, "payment session", paymentView)
 
   router.add("POST", "/__standin/refunds", async (incoming) => {
     const body = parse(refundBody, incoming.rawBody)
@@ -73,18 +81,11 @@ export function registerControl(router: Router, deps: { options: StandinOptions;
     const payment = state.payments.get(body.data.payment_id)
     if (!payment) return problem(404, `No payment session ${body.data.payment_id}.`)
     const id = body.data.id ?? randomUUID()
-    let refund = state.refunds.get(id)
-    if (!refund) {
-      refund = sender.newRefund({ id, payment, amount: body.data.amount })
-      state.refunds.set(id, refund)
-    }
+    const refund = once(state.refunds, id, () => sender.newRefund({ id, payment, amount: body.data.amount }))
     const result = await sender.sendRefund(refund)
     return json(200, { id, status_code: result.statusCode })
   })
-  router.add("GET", "/__standin/refunds/:id", async (incoming) => {
-    const refund = state.refunds.get(incoming.params.id)
-    return refund ? json(200, refundView(refund)) : problem(404, `No refund session ${incoming.params.id}.`)
-  })
+  viewRoute("/__standin/refunds/:id", state.refunds, "refund session", refundView)
 
   router.add("POST", "/__standin/webhooks", async (incoming) => {
     const body = parse(webhookBody, incoming.rawBody)

@@ -6,6 +6,7 @@
  */
 import { createRouter, type Reply } from "../http/router"
 import { listen } from "../http/server"
+import { registerCheckoutPage } from "./checkout-page"
 import { registerControl } from "./control"
 import { createPaymentsAppsGraphql } from "./graphql"
 import { createOAuth } from "./oauth"
@@ -31,7 +32,9 @@ export async function startStandin(input: StandinInput): Promise<RunningStandin>
   const oauth = createOAuth(options, state)
   oauth.register(router)
   createPaymentsAppsGraphql(options, state, () => baseUrl).register(router)
-  registerControl(router, { options, state, sender: createSender(options, state, () => baseUrl), oauth })
+  const sender = createSender(options, state, () => baseUrl)
+  registerControl(router, { options, state, sender, oauth })
+  registerCheckoutPage(router, { state, sender, shop: () => options.shop })
   router.add("GET", "/checkouts/:id/thank-you", async () => page("Payment resolved — thank you for your order"))
   router.add("GET", "/checkouts/:id/failed", async () => page("Payment rejected"))
   router.add("GET", "/checkouts/:id/cancel", async () => page("Checkout canceled"))

@@ -84,17 +84,10 @@ function toSession(row: Row): PaymentSession {
   }
 }
 
-export interface NewPaymentSession {
-  shop: string
-  shopifyId: string
-  gid: string
-  reference: string
-  amountCents: number
-  currency: string
-  kind: string
-  test: boolean
-  cancelUrl: string | null
-}
+export type NewPaymentSession = Pick<
+  PaymentSession,
+  "shop" | "shopifyId" | "gid" | "reference" | "amountCents" | "currency" | "kind" | "test" | "cancelUrl"
+>
 
 /** What opening a session decided: where the shopper goes, and maybe an immediate decision. */
 export interface Opened {

@@ -3,7 +3,7 @@
  * stores a shopper's email or phone: only keyed pseudonyms (HMAC-SHA256 under the app's
  * encryption key, per shop), so that `customers/redact` and `customers/data_request` can find
  * that shopper's payment sessions. Redaction deletes the link and the shopper-specific URLs;
- * `shop/redact` deletes every row of the shop.
+ * `shop/redact` deletes every row of the shop (with store/shop-data.ts).
  */
 import { createHmac } from "node:crypto"
 import type { Pool } from "pg"
@@ -65,34 +65,16 @@ export function createPrivacyStore(pool: Pool, key: Buffer) {
       })
     },
 
-    /** Deletes every row of the shop (shop/redact, 48 h after uninstall). */
-    redactShop(shop: string): Promise<Record<string, number>> {
-      return inTransaction(pool, async (client) => {
-        const counts: Record<string, number> = {}
-        for (const table of ["payment_customers", "refund_sessions", "payment_sessions", "reconcile_runs", "shops"]) {
-          counts[table] = (await client.query(`DELETE FROM ${SCHEMA}.${table} WHERE shop = $1`, [shop])).rowCount ?? 0
-        }
-        return counts
-      })
+    /** Uninstall: the shop's shopper links go (nothing settles its sessions any more). */
+    async unlinkShop(shop: string): Promise<number> {
+      return (await pool.query(`DELETE FROM ${SCHEMA}.payment_customers WHERE shop = $1`, [shop])).rowCount ?? 0
     },
 
-    /** Uninstall: shopper links go; credentials stay only while a refund still needs the gateway. */
-    async forgetOnUninstall(shop: string): Promise<{ keptCredentials: boolean; openSessionIds: string[] }> {
-      return inTransaction(pool, async (client) => {
-        await client.query(`DELETE FROM ${SCHEMA}.payment_customers WHERE shop = $1`, [shop])
-        const pending = await client.query(`SELECT 1 FROM ${SCHEMA}.refund_sessions WHERE shop = $1 AND status = 'pending' LIMIT 1`, [shop])
-        const keptCredentials = (pending.rowCount ?? 0) > 0
-        if (!keptCredentials) {
-          await client.query(
-            `UPDATE ${SCHEMA}.shops SET merchant_id = NULL, api_key_enc = NULL, webhook_secret_enc = NULL, previous_webhook_secret_enc = NULL,
-               credentials_updated_at = now() WHERE shop = $1`,
-            [shop]
-          )
-        }
-        await client.query(`UPDATE ${SCHEMA}.shops SET uninstalled_at = now() WHERE shop = $1`, [shop])
-        const open = await client.query<{ id: string }>(`SELECT id FROM ${SCHEMA}.payment_sessions WHERE shop = $1 AND status = 'open'`, [shop])
-        return { keptCredentials, openSessionIds: open.rows.map((row) => row.id) }
-      })
+    /** shop/redact: this module's own rows of the shop (the sessions themselves go in shop-data.ts). */
+    async forgetShop(shop: string): Promise<Record<"privacy_requests" | "reconcile_runs", number>> {
+      const requests = await pool.query(`DELETE FROM ${SCHEMA}.privacy_requests WHERE shop = $1`, [shop])
+      const runs = await pool.query(`DELETE FROM ${SCHEMA}.reconcile_runs WHERE shop = $1`, [shop])
+      return { privacy_requests: requests.rowCount ?? 0, reconcile_runs: runs.rowCount ?? 0 }
     },
 
     async logRequest(shop: string, topic: string, webhookId: string | null, outcome: Record<string, unknown>): Promise<void> {

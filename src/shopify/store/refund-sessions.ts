@@ -57,15 +57,7 @@ function toRefund(row: Row): RefundSession {
   }
 }
 
-export interface NewRefundSession {
-  shop: string
-  shopifyId: string
-  gid: string
-  paymentSessionId: string | null
-  paymentShopifyId: string
-  amountCents: number
-  currency: string
-}
+export type NewRefundSession = Pick<RefundSession, "shop" | "shopifyId" | "gid" | "paymentSessionId" | "paymentShopifyId" | "amountCents" | "currency">
 
 const T = `${SCHEMA}.refund_sessions`
 

@@ -1,10 +1,13 @@
 /**
- * Shopify's privacy webhooks and app/uninstalled, sent by the stand-in with a real HMAC (or a
- * wrong one): 401 on a bad HMAC for every topic, redaction read back from the tables, uninstall
- * removes the session, the credentials and the queued jobs, and one shop cannot touch another.
+ * Shopify's webhooks to the app (POST /webhooks/shopify): a bad HMAC gets 401 on every topic;
+ * customers/redact finds no customer data to erase (none is stored: the tables are read);
+ * app/uninstalled deletes the shop's Shopify sessions, closes its open payment sessions and their
+ * jobs, and keeps the credentials a pending refund needs; shop/redact deletes every row of the
+ * shop and nothing of another shop.
  */
 import { SCHEMA } from "../../../src/shopify/db/migrations"
-import { type Bench, control, installShop, requestPayment, SHOP_A, SHOP_B, startBench } from "./harness"
+import { jobIdOf } from "../../../src/shopify/queues/names"
+import { type Bench, control, installShop, pay, requestPayment, settled, SHOP_A, SHOP_B, startBench, waitFor } from "./harness"
 
 let bench: Bench
 
@@ -18,95 +21,68 @@ afterAll(async () => {
   await bench?.stop()
 }, 30_000)
 
-const BUYER = { id: 77, email: "Buyer@Example.com", phone: "+1 555 0100" }
-const TOPICS = ["customers/data_request", "customers/redact", "shop/redact", "app/uninstalled"]
+const webhook = async (topic: string, shop: string, validHmac = true) =>
+  (await control(bench, "POST", "/__standin/webhooks", { topic, shop, valid_hmac: validHmac, payload: { shop_domain: shop, customer: { id: 1, email: "buyer@example.com" }, orders_to_redact: [1] } })) as { status_code: number }
 
-async function webhook(topic: string, shop: string, payload: unknown, validHmac = true): Promise<number> {
-  const answer = (await control(bench, "POST", "/__standin/webhooks", { topic, shop, payload, valid_hmac: validHmac })) as { status_code: number }
-  return answer.status_code
+async function rowsOf(shop: string) {
+  const count = async (table: string) => Number((await bench.app.ctx.pool.query(`SELECT count(*) AS n FROM ${SCHEMA}.${table} WHERE shop = $1`, [shop])).rows[0].n)
+  return { shops: await count("shops"), payment_sessions: await count("payment_sessions"), refund_sessions: await count("refund_sessions"), sessions: (await bench.app.ctx.sessions.findSessionsByShop(shop)).length }
 }
 
-async function rows<T>(sql: string, params: unknown[]): Promise<T[]> {
-  return (await bench.app.ctx.pool.query(sql, params)).rows
+async function allText(): Promise<string> {
+  const { rows } = await bench.app.ctx.pool.query(
+    `SELECT row_to_json(t)::text AS row FROM (SELECT * FROM ${SCHEMA}.payment_sessions) t
+     UNION ALL SELECT row_to_json(t)::text FROM (SELECT * FROM ${SCHEMA}.refund_sessions) t
+     UNION ALL SELECT row_to_json(t)::text FROM (SELECT * FROM ${SCHEMA}.shops) t
+     UNION ALL SELECT row_to_json(t)::text FROM (SELECT * FROM shopify_sessions) t`
+  )
+  return rows.map((row: { row: string }) => row.row).join("\n")
 }
 
-const customerPayload = (shop: string) => ({ shop_id: 1, shop_domain: shop, customer: BUYER, orders_requested: [1], orders_to_redact: [1] })
+it.each(["customers/data_request", "customers/redact", "shop/redact", "app/uninstalled"])("%s with a bad HMAC gets 401 and changes nothing", async (topic) => {
+  const before = await rowsOf(SHOP_A)
+  expect((await webhook(topic, SHOP_A, false)).status_code).toBe(401)
+  expect(await rowsOf(SHOP_A)).toEqual(before)
+})
 
-describe("Shopify webhooks", () => {
-  it.each(TOPICS)("answers 401 to %s with a bad HMAC, and changes nothing", async (topic) => {
-    await requestPayment(bench, { amount: "3.00", shop: SHOP_A })
-    const before = await rows<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.payment_customers WHERE shop = $1`, [SHOP_A])
-    expect(await webhook(topic, SHOP_A, customerPayload(SHOP_A), false)).toBe(401)
-    expect(await rows(`SELECT count(*) AS n FROM ${SCHEMA}.payment_customers WHERE shop = $1`, [SHOP_A])).toEqual(before)
-    expect((await bench.app.ctx.shops.get(SHOP_A))?.installed).toBe(true)
-    expect(await bench.app.ctx.sessions.loadSession(`offline_${SHOP_A}`)).toBeDefined()
-  })
+it("customers/redact and customers/data_request: no customer data is held, before or after", async () => {
+  const answer = await requestPayment(bench, { amount: "11.00", id: "privacy-paid", shop: SHOP_A })
+  await pay(bench, answer.redirect_url ?? "")
+  await settled(bench, "privacy-paid")
+  expect(await allText()).not.toContain("buyer@example.com")
+  expect((await webhook("customers/data_request", SHOP_A)).status_code).toBe(200)
+  expect((await webhook("customers/redact", SHOP_A)).status_code).toBe(200)
+  expect(await allText()).not.toContain("buyer@example.com")
+  expect((await rowsOf(SHOP_A)).payment_sessions).toBe(1)
+})
 
-  it("answers 400 to a payload without a customer and 422 to a topic it does not handle", async () => {
-    expect(await webhook("customers/redact", SHOP_A, { shop_domain: SHOP_A })).toBe(400)
-    expect(await webhook("orders/create", SHOP_A, {})).toBe(422)
-  })
+it("app/uninstalled: sessions deleted, open payment sessions and their jobs stopped, credentials kept for a pending refund", async () => {
+  const open = await requestPayment(bench, { amount: "6.00", id: "privacy-open", shop: SHOP_A })
+  expect(open.status_code).toBe(201)
+  await control(bench, "POST", "/__standin/faults", { graphql_error_rate: 1 })
+  expect(await control(bench, "POST", "/__standin/refunds", { payment_id: "privacy-paid", amount: "1.00", id: "privacy-refund" })).toMatchObject({ status_code: 201 })
+  const openRow = await bench.app.ctx.payments.byShopifyId(SHOP_A, "privacy-open")
+  const expiryJob = jobIdOf("checkExpiry", { paymentSessionId: openRow?.id ?? "" })
+  expect(await bench.app.ctx.queues.all.checkExpiry.getJob(expiryJob)).toBeDefined()
 
-  it("customers/data_request lists that shopper's sessions of that shop only", async () => {
-    const a = await requestPayment(bench, { amount: "4.00", shop: SHOP_A })
-    const b = await requestPayment(bench, { amount: "5.00", shop: SHOP_B })
-    expect(await webhook("customers/data_request", SHOP_A, customerPayload(SHOP_A))).toBe(200)
-    const [logged] = await rows<{ outcome: { payment_sessions: { payment_session: string }[] } }>(
-      `SELECT outcome FROM ${SCHEMA}.privacy_requests WHERE shop = $1 AND topic = 'customers/data_request' ORDER BY id DESC LIMIT 1`,
-      [SHOP_A]
-    )
-    const listed = logged.outcome.payment_sessions.map((s) => s.payment_session)
-    expect(listed).toContain(a.id)
-    expect(listed).not.toContain(b.id)
-    // The app never stored the contact itself, only keyed pseudonyms.
-    const stored = JSON.stringify(await rows(`SELECT * FROM ${SCHEMA}.payment_customers`, []))
-    expect(stored.toLowerCase()).not.toContain("buyer@example.com")
-  })
+  expect((await webhook("app/uninstalled", SHOP_A)).status_code).toBe(200)
+  await control(bench, "POST", "/__standin/faults", { graphql_error_rate: 0 })
+  expect((await rowsOf(SHOP_A)).sessions).toBe(0)
+  expect(await bench.app.ctx.queues.all.checkExpiry.getJob(expiryJob)).toBeUndefined()
+  expect(await bench.app.ctx.payments.byShopifyId(SHOP_A, "privacy-open")).toMatchObject({ status: "failed", statusDetail: "the app was uninstalled" })
+  const shop = await bench.app.ctx.shops.get(SHOP_A)
+  expect(shop?.installed).toBe(false)
+  expect(shop?.credentials?.merchantId).toBe("11")
+  expect((await requestPayment(bench, { amount: "6.00", shop: SHOP_A })).status_code).toBe(403)
+})
 
-  it("customers/redact forgets the shopper in that shop, not in another", async () => {
-    const a = await requestPayment(bench, { amount: "6.00", shop: SHOP_A })
-    const linkedB = await rows(`SELECT * FROM ${SCHEMA}.payment_customers WHERE shop = $1`, [SHOP_B])
-    expect(linkedB.length).toBeGreaterThan(0)
-    // Shop A asks for its own customer, naming shop B in the body: the signed header decides.
-    expect(await webhook("customers/redact", SHOP_A, customerPayload(SHOP_B))).toBe(200)
-    expect(await rows(`SELECT * FROM ${SCHEMA}.payment_customers WHERE shop = $1`, [SHOP_A])).toEqual([])
-    const [session] = await rows<{ cancel_url: string | null; amount_cents: string }>(`SELECT cancel_url, amount_cents FROM ${SCHEMA}.payment_sessions WHERE shop = $1 AND shopify_id = $2`, [SHOP_A, a.id])
-    expect(session).toEqual({ cancel_url: null, amount_cents: "600" })
-    expect(await rows(`SELECT * FROM ${SCHEMA}.payment_customers WHERE shop = $1`, [SHOP_B])).toEqual(linkedB)
-  })
-
-  it("app/uninstalled removes the session, the credentials and the queued jobs; shop/redact deletes the rest", async () => {
-    const open = await requestPayment(bench, { amount: "7.00", shop: SHOP_B })
-    const session = await bench.app.ctx.payments.byShopifyId(SHOP_B, open.id)
-    expect(await bench.app.ctx.queues.all.checkExpiry.getJob(`checkExpiry-${session?.id}`)).toBeDefined()
-
-    expect(await webhook("app/uninstalled", SHOP_B, { id: 2, domain: SHOP_B })).toBe(200)
-    expect(await bench.app.ctx.sessions.loadSession(`offline_${SHOP_B}`)).toBeUndefined()
-    const record = await bench.app.ctx.shops.get(SHOP_B)
-    expect(record).toMatchObject({ installed: false, credentials: null })
-    expect(await bench.app.ctx.queues.all.checkExpiry.getJob(`checkExpiry-${session?.id}`)).toBeUndefined()
-    expect((await requestPayment(bench, { amount: "1.00", shop: SHOP_B })).status_code).toBe(403)
-    // Shop A is untouched.
-    expect((await bench.app.ctx.shops.get(SHOP_A))?.credentials).not.toBeNull()
-
-    expect(await webhook("shop/redact", SHOP_B, { shop_id: 2, shop_domain: SHOP_B })).toBe(200)
-    for (const table of ["shops", "payment_sessions", "refund_sessions", "payment_customers"]) {
-      expect(await rows(`SELECT * FROM ${SCHEMA}.${table} WHERE shop = $1`, [SHOP_B])).toEqual([])
-    }
-    expect((await rows(`SELECT * FROM ${SCHEMA}.payment_sessions WHERE shop = $1`, [SHOP_A])).length).toBeGreaterThan(0)
-  })
-
-  it("app/uninstalled keeps the credentials while a refund is still pending", async () => {
-    const paid = await requestPayment(bench, { amount: "8.00", shop: SHOP_A })
-    const payment = await bench.app.ctx.payments.byShopifyId(SHOP_A, paid.id)
-    await bench.app.ctx.pool.query(
-      `INSERT INTO ${SCHEMA}.refund_sessions (shop, shopify_id, gid, payment_session_id, payment_shopify_id, amount_cents, currency) VALUES ($1, 'r-pending', 'gid://shopify/RefundSession/r-pending', $2, $3, 100, 'USD')`,
-      [SHOP_A, payment?.id, paid.id]
-    )
-    expect(await webhook("app/uninstalled", SHOP_A, { id: 1, domain: SHOP_A })).toBe(200)
-    const record = await bench.app.ctx.shops.get(SHOP_A)
-    expect(record?.installed).toBe(false)
-    expect(record?.credentials?.merchantId).toBe("11")
-    expect(await bench.app.ctx.sessions.loadSession(`offline_${SHOP_A}`)).toBeUndefined()
-  })
+it("shop/redact deletes every row of the shop and nothing of another", async () => {
+  const other = await requestPayment(bench, { amount: "3.00", id: "privacy-other", shop: SHOP_B })
+  expect(other.status_code).toBe(201)
+  const before = await rowsOf(SHOP_B)
+  expect((await webhook("shop/redact", SHOP_A)).status_code).toBe(200)
+  await waitFor(async () => ((await rowsOf(SHOP_A)).shops === 0 ? true : undefined))
+  expect(await rowsOf(SHOP_A)).toEqual({ shops: 0, payment_sessions: 0, refund_sessions: 0, sessions: 0 })
+  expect(await rowsOf(SHOP_B)).toEqual(before)
+  expect(before).toMatchObject({ shops: 1, payment_sessions: 1, sessions: 1 })
 })
