@@ -20,6 +20,7 @@ import { createQueues } from "./queues/queues"
 import { type RunningWorkers, startWorkers } from "./queues/workers"
 import { registerAuthRoutes } from "./routes/auth"
 import { registerGatewayWebhookRoutes } from "./routes/gateway-webhook"
+import { registerMerchantRoutes } from "./routes/merchant"
 import { registerPaymentSessionRoutes } from "./routes/payment-sessions"
 import { registerRefundSessionRoutes } from "./routes/refund-sessions"
 import { registerReturnRoutes } from "./routes/return"
@@ -94,6 +95,7 @@ export function buildRouter(ctx: AppContext): Router {
   registerGatewayWebhookRoutes(router, ctx)
   registerReturnRoutes(router, ctx)
   registerShopifyWebhookRoutes(router, ctx)
+  registerMerchantRoutes(router, ctx)
   router.add("GET", "/health", async () => ({ status: 200, body: { ok: true } }))
   return router
 }
