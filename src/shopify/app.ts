@@ -17,6 +17,7 @@ import { createLogger } from "./log"
 import { createOfflineTokens } from "./offline-tokens"
 import { createPaymentsAppsApi } from "./payments-apps-api"
 import { createQueues } from "./queues/queues"
+import { createReconcileScheduler, startReconcileWorker } from "./reconcile/schedule"
 import { type RunningWorkers, startWorkers } from "./queues/workers"
 import { registerAuthRoutes } from "./routes/auth"
 import { registerGatewayWebhookRoutes } from "./routes/gateway-webhook"
@@ -73,12 +74,14 @@ export async function createContext(config: ShopifyAppConfig, quiet = false): Pr
     gateways,
     queues,
     log,
+    reconcile: createReconcileScheduler(connection, config.queues.prefix, config.reconcile),
   }
   return {
     ctx,
     connection,
     async close() {
       await queues.close()
+      await ctx.reconcile?.close()
       await gateways.close()
       await sessions.disconnect()
       await pool.end()
@@ -104,6 +107,7 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
   const { ctx, connection, close } = await createContext(config, options.quiet)
   let workers: RunningWorkers | undefined
   if (config.queues.workers) workers = startWorkers(ctx, connection, { prefix: config.queues.prefix, lockMs: config.queues.lockMs })
+  const reconciler = config.queues.workers ? startReconcileWorker(ctx, connection, config.queues.prefix, config.reconcile.lookbackMs) : undefined
   const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, tls: config.tls.server && { ...config.tls.server, clientCa: config.tls.clientCa?.pem }, onError: ctx.log.warn })
   if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
   return {
@@ -112,6 +116,7 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
     async close() {
       await server?.close()
       await workers?.close()
+      await reconciler?.close()
       await close()
     },
   }

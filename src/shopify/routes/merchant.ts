@@ -113,6 +113,7 @@ export function registerMerchantRoutes(router: Router, ctx: AppContext): void {
     if (!check.ok) return problem(check.status, check.message, { code: "gateway_check_failed" })
     await ctx.shops.saveCredentials(who.shop, { merchantId: input.merchant_id, apiKey, webhookSecret, previousWebhookSecret: input.previous_webhook_secret || undefined })
     const configured = await ctx.paymentsApps.configure(who.shop, input.merchant_id, true).catch((error: unknown) => ({ kind: "error" as const, message: error instanceof Error ? error.message : "failed" }))
+    await ctx.reconcile?.schedule(who.shop)
     ctx.log.info(`${who.shop} saved its gateway credentials (merchant ${input.merchant_id}); paymentsAppConfigure ready: ${configured.kind}`)
     return json(200, { ...(await settingsView(who.shop)), ready: configured.kind === "done", ...(configured.kind !== "done" && { ready_error: configured.message }) })
   })
@@ -121,6 +122,7 @@ export function registerMerchantRoutes(router: Router, ctx: AppContext): void {
     const who = await merchant(incoming)
     if ("reply" in who) return who.reply
     await ctx.shops.clearCredentials(who.shop)
+    await ctx.reconcile?.unschedule(who.shop)
     const configured = await ctx.paymentsApps.configure(who.shop, null, false).catch(() => ({ kind: "error" as const }))
     return json(200, { ...(await settingsView(who.shop)), ready: false, configure: configured.kind })
   })
@@ -154,6 +156,7 @@ export function registerMerchantRoutes(router: Router, ctx: AppContext): void {
 
   router.add("GET", "/admin/api/activity", async (incoming) => {
     const who = await merchant(incoming)
-    return "reply" in who ? who.reply : json(200, await shopOverview(ctx.pool, who.shop))
+    if ("reply" in who) return who.reply
+    return json(200, { ...(await shopOverview(ctx.pool, who.shop)), reconcile_scheduled: (await ctx.reconcile?.isScheduled(who.shop)) ?? false })
   })
 }

@@ -28,6 +28,7 @@ export function registerShopifyWebhookRoutes(router: Router, ctx: AppContext): v
     if (sessions.length) await ctx.sessions.deleteSessions(sessions.map((session) => session.id))
     const { closedSessionIds, pendingRefundIds } = await shopData.uninstall(shop)
     const unlinked = await privacy.unlinkShop(shop)
+    await ctx.reconcile?.unschedule(shop)
     for (const id of closedSessionIds) {
       await ctx.queues.all.checkExpiry.remove(jobIdOf("checkExpiry", { paymentSessionId: id }))
       await ctx.queues.all.settlePayment.remove(jobIdOf("settlePayment", { paymentSessionId: id }))
