@@ -51,7 +51,7 @@ function redisConnection(url: string): Redis {
 
 export async function createContext(config: ShopifyAppConfig, quiet = false): Promise<{ ctx: AppContext; connection: Redis; close(): Promise<void> }> {
   const log = createLogger("shopify", quiet)
-  const pool = createPool(config.databaseUrl)
+  const pool = createPool(config.databaseUrl, log.warn)
   await migrate(pool)
   const sessions = new PostgreSQLSessionStorage(config.databaseUrl, { sessionTableName: SESSION_TABLE })
   await sessions.ready
@@ -108,7 +108,7 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
   let workers: RunningWorkers | undefined
   if (config.queues.workers) workers = startWorkers(ctx, connection, { prefix: config.queues.prefix, lockMs: config.queues.lockMs })
   const reconciler = config.queues.workers ? startReconcileWorker(ctx, connection, config.queues.prefix, config.reconcile.lookbackMs) : undefined
-  const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, tls: config.tls.server && { ...config.tls.server, clientCa: config.tls.clientCa?.pem }, onError: ctx.log.warn })
+  const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, onError: ctx.log.warn, tls: config.tls })
   if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
   return {
     url: server?.url ?? "",

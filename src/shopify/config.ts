@@ -2,10 +2,10 @@
  * The Shopify app's configuration, read from the environment once at start-up. A missing or bad
  * value stops start-up with one line naming the variable (never its value: some are secrets).
  */
+import { readFileSync } from "node:fs"
 import { ApiVersion } from "@shopify/shopify-api"
 import { z } from "zod"
 import { parseEncryptionKey } from "../secrets/aes-gcm"
-import { loadTlsConfig, type TlsConfig, TlsConfigError } from "./mtls"
 
 export const DEFAULT_API_VERSION = "2026-07"
 export const DEFAULT_PORT = 8081
@@ -49,11 +49,35 @@ const envSchema = z.object({
   SHOPIFY_JOB_LOCK_MS: intFrom(500).default(30_000),
   SHOPIFY_RECONCILE_EVERY_MS: intFrom(1_000).default(300_000),
   SHOPIFY_RECONCILE_LOOKBACK_MS: intFrom(60_000).default(24 * 3600_000),
-  SHOPIFY_MTLS_CA: z.string().optional(),
-  SHOPIFY_TLS_CERT: z.string().optional(),
-  SHOPIFY_TLS_KEY: z.string().optional(),
-  SHOPIFY_MTLS_CERT_HEADER: z.string().optional(),
+  SHOPIFY_TLS_CERT: z.string().min(1).optional(),
+  SHOPIFY_TLS_KEY: z.string().min(1).optional(),
+  SHOPIFY_MTLS_CA: z.string().min(1).optional(),
 })
+
+function readPem(name: string, path: string): Buffer {
+  try {
+    const pem = readFileSync(path)
+    if (!pem.includes("-----BEGIN")) throw new Error("not PEM")
+    return pem
+  } catch {
+    throw new ShopifyConfigError(`${name} must name a readable PEM file`)
+  }
+}
+
+/** HTTPS with the app's own certificate; with SHOPIFY_MTLS_CA, session requests need a client certificate from that CA. */
+function tlsOf(e: { SHOPIFY_TLS_CERT?: string; SHOPIFY_TLS_KEY?: string; SHOPIFY_MTLS_CA?: string }): ShopifyAppConfig["tls"] {
+  if (!e.SHOPIFY_TLS_CERT && !e.SHOPIFY_TLS_KEY) {
+    if (e.SHOPIFY_MTLS_CA) throw new ShopifyConfigError("SHOPIFY_TLS_CERT and SHOPIFY_TLS_KEY are required with SHOPIFY_MTLS_CA (the app must terminate TLS to see Shopify's client certificate)")
+    return undefined
+  }
+  if (!e.SHOPIFY_TLS_CERT) throw new ShopifyConfigError("SHOPIFY_TLS_CERT is not set (SHOPIFY_TLS_KEY is)")
+  if (!e.SHOPIFY_TLS_KEY) throw new ShopifyConfigError("SHOPIFY_TLS_KEY is not set (SHOPIFY_TLS_CERT is)")
+  return {
+    cert: readPem("SHOPIFY_TLS_CERT", e.SHOPIFY_TLS_CERT),
+    key: readPem("SHOPIFY_TLS_KEY", e.SHOPIFY_TLS_KEY),
+    clientCa: e.SHOPIFY_MTLS_CA ? readPem("SHOPIFY_MTLS_CA", e.SHOPIFY_MTLS_CA) : undefined,
+  }
+}
 
 export interface ShopifyAppConfig {
   apiKey: string
@@ -69,8 +93,8 @@ export interface ShopifyAppConfig {
   encryptionKey: Buffer
   gatewayUrl: string
   port: number
-  /** Mutual TLS of the session endpoints and the app's own HTTPS (mtls.ts). */
-  tls: TlsConfig
+  /** Serve HTTPS; `clientCa` turns on mutual TLS for Shopify's session requests. */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer }
   /** Per-shop reconciliation: how often, and how far back each run pages the gateway. */
   reconcile: { everyMs: number; lookbackMs: number }
   queues: {
@@ -107,12 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
   }
   const e = parsed.data
   if (!isApiVersion(e.SHOPIFY_API_VERSION)) throw new ShopifyConfigError(`SHOPIFY_API_VERSION is not supported`)
-  let tls: TlsConfig
-  try {
-    tls = loadTlsConfig(e)
-  } catch (error) {
-    throw error instanceof TlsConfigError ? new ShopifyConfigError(error.message) : error
-  }
   return {
     apiKey: e.SHOPIFY_API_KEY,
     apiSecret: e.SHOPIFY_API_SECRET,
@@ -125,7 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
     encryptionKey: e.USDT_ENCRYPTION_KEY,
     gatewayUrl: e.USDT_GATEWAY_URL,
     port: e.PORT,
-    tls,
+    tls: tlsOf(e),
     reconcile: { everyMs: e.SHOPIFY_RECONCILE_EVERY_MS, lookbackMs: e.SHOPIFY_RECONCILE_LOOKBACK_MS },
     queues: {
       prefix: e.SHOPIFY_QUEUE_PREFIX,

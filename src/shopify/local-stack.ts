@@ -29,8 +29,11 @@ export interface LocalStackOptions {
   /** Fixed ports for the stand-in and the sandbox (the demo); default free ones. */
   standinPort?: number
   sandboxPort?: number
+  /** Serve the app over HTTPS (PEM files), optionally with mutual TLS; `standin` is what the stand-in trusts and presents. */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string; standin: { ca?: string; cert?: string; key?: string } }
   /** A sandbox already running elsewhere (a child process, say) with these shops' merchants. */
   sandbox?: RunningSandbox
+  /** Tests: drop the database and obliterate the queues (their Redis keys) on stop. */
   dropDatabaseOnStop?: boolean
   quiet?: boolean
 }
@@ -76,7 +79,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!rowCount) await client.query(`CREATE DATABASE ${name}`)
   })
   const port = options.port || (await freePort())
-  const appUrl = `http://127.0.0.1:${port}`
+  const appUrl = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`
   const quiet = options.quiet ?? true
   const sandbox = options.sandbox ?? await startSandbox({
     port: options.sandboxPort,
@@ -88,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   })
   const apiKey = "standin-app-key"
   const apiSecret = randomBytes(16).toString("hex")
-  const standin = await startStandin({ apiKey, apiSecret, appUrl, quiet, shop: Object.keys(options.shops)[0], tokenTtlSeconds: options.tokenTtlSeconds, port: options.standinPort })
+  const standin = await startStandin({ apiKey, apiSecret, appUrl, quiet, shop: Object.keys(options.shops)[0], tokenTtlSeconds: options.tokenTtlSeconds, port: options.standinPort, tls: options.tls?.standin })
   const env: Record<string, string> = {
     SHOPIFY_API_KEY: apiKey,
     SHOPIFY_API_SECRET: apiSecret,
@@ -100,6 +103,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     USDT_GATEWAY_URL: sandbox.url,
     PORT: String(port),
     SHOPIFY_QUEUE_PREFIX: options.queuePrefix,
+    ...(options.tls && { SHOPIFY_TLS_CERT: options.tls.certFile, SHOPIFY_TLS_KEY: options.tls.keyFile }),
+    ...(options.tls?.clientCaFile && { SHOPIFY_MTLS_CA: options.tls.clientCaFile }),
     ...options.env,
   }
   const start = (overrides: Record<string, string> = {}) => startShopifyApp(loadConfig({ ...env, ...overrides }), { quiet })
@@ -123,6 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return result
     },
     async stop() {
+      if (options.dropDatabaseOnStop) await Promise.all(Object.values(stack.app.ctx.queues.all).map((queue) => queue.obliterate({ force: true })))
       await stack.app.close()
       await standin.stop()
       await sandbox.stop()

@@ -35,6 +35,8 @@ describe("configuration", () => {
     ["USDT_ENCRYPTION_KEY", "short", /^USDT_ENCRYPTION_KEY must be 32 bytes/],
     ["SHOPIFY_API_VERSION", "2019-01", /^SHOPIFY_API_VERSION must be one of/],
     ["PORT", "eighty", /^PORT must be a whole number/],
+    ["SHOPIFY_MTLS_CA", "/etc/ssl/certs/ca.pem", /^SHOPIFY_TLS_CERT and SHOPIFY_TLS_KEY are required with SHOPIFY_MTLS_CA/],
+    ["SHOPIFY_TLS_CERT", "/nonexistent/cert.pem", /^SHOPIFY_TLS_KEY is not set/],
   ])("%s=%s stops start-up with one line naming it", (name, value, message) => {
     const env: Record<string, string | undefined> = { ...ENV, [name]: value }
     let error: unknown

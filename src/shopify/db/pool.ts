@@ -2,8 +2,11 @@
 import { Pool, type PoolClient } from "pg"
 
 /** `max` covers a checkout per connection held across its gateway call, plus the quick queries beside them. */
-export function createPool(databaseUrl: string, max = 40): Pool {
-  return new Pool({ connectionString: databaseUrl, max })
+export function createPool(databaseUrl: string, onError: (message: string) => void, max = 40): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, max })
+  // An idle connection dropped by the server (restart, failover) must not take the process down.
+  pool.on("error", (error) => onError(`PostgreSQL connection lost: ${error.message}`))
+  return pool
 }
 
 /** Runs `run` in a transaction on one client: COMMIT when it returns, ROLLBACK when it throws. */

@@ -16,6 +16,8 @@ export interface Incoming {
   rawBody: Buffer
   req: IncomingMessage
   res: ServerResponse
+  /** The TLS client certificate: checked against the configured CA, absent, or not TLS at all. */
+  clientCertificate: "verified" | "invalid" | "missing" | "no_tls"
 }
 
 export interface Reply {

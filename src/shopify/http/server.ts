@@ -1,7 +1,8 @@
 /** Serves a Router over node:http: 404/405 before reading a body, 413 past the limit, 500 logged. */
-import { createServer, type RequestListener } from "node:http"
-import { createServer as createHttpsServer } from "node:https"
+import { createServer, type IncomingMessage, type RequestListener } from "node:http"
+import { createServer as createTlsServer } from "node:https"
 import type { AddressInfo } from "node:net"
+import { TLSSocket } from "node:tls"
 import { BodyTooLargeError, type Incoming, problem, readBody, type Router, writeReply } from "./router"
 
 export interface Listening {
@@ -10,15 +11,23 @@ export interface Listening {
   close(): Promise<void>
 }
 
-export interface ServeTls {
-  cert: string
-  key: string
-  /** Ask for a client certificate and verify it against this CA (the handler decides on `authorized`). */
-  clientCa?: string
+export interface ListenOptions {
+  port: number
+  host?: string
+  onError: (message: string) => void
+  /** HTTPS; with `clientCa`, clients are asked for a certificate (checked per route, see Incoming). */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer }
 }
 
-export async function listen(router: Router, options: { port: number; host?: string; tls?: ServeTls; onError: (message: string) => void }): Promise<Listening> {
-  const handle: RequestListener = (req, res) => {
+function clientCertificateOf(req: IncomingMessage): Incoming["clientCertificate"] {
+  const socket = req.socket
+  if (!(socket instanceof TLSSocket)) return "no_tls"
+  if (socket.authorized) return "verified"
+  return Object.keys(socket.getPeerCertificate()).length > 0 ? "invalid" : "missing"
+}
+
+export async function listen(router: Router, options: ListenOptions): Promise<Listening> {
+  const handler: RequestListener = (req, res) => {
     const url = new URL(req.url ?? "/", "http://local")
     const found = router.find(req.method ?? "GET", url.pathname)
     if ("status" in found) {
@@ -27,7 +36,17 @@ export async function listen(router: Router, options: { port: number; host?: str
     }
     readBody(req)
       .then((rawBody) => {
-        const incoming: Incoming = { method: req.method ?? "GET", path: url.pathname, params: found.params, query: url.searchParams, headers: req.headers, rawBody, req, res }
+        const incoming: Incoming = {
+          method: req.method ?? "GET",
+          path: url.pathname,
+          params: found.params,
+          query: url.searchParams,
+          headers: req.headers,
+          rawBody,
+          req,
+          res,
+          clientCertificate: clientCertificateOf(req),
+        }
         return found.handler(incoming)
       })
       .then((reply) => {
@@ -41,8 +60,8 @@ export async function listen(router: Router, options: { port: number; host?: str
   }
   const tls = options.tls
   const server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.clientCa && { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false }) }, handle)
-    : createServer(handle)
+    ? createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false }, handler)
+    : createServer(handler)
   server.keepAliveTimeout = 30_000
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)

@@ -102,10 +102,15 @@ export function createPaymentsAppsGraphql(options: StandinOptions, state: Standi
         }
         const forwarded = incoming.headers["x-forwarded-host"]
         if (forwarded && forwarded !== shop.shop) return json(401, { errors: "[API] This access token belongs to another shop" })
-        if (state.faults.graphql_latency_ms > 0) await sleep(state.faults.graphql_latency_ms)
-        const body = requestBody.safeParse(JSON.parse(incoming.rawBody.toString("utf8") || "null"))
-        if (!body.success) return json(400, { errors: "The body must be { query, variables }." })
-        return handle(shop, body.data.query, body.data.variables)
+        state.graphqlInFlight++
+        try {
+          if (state.faults.graphql_latency_ms > 0) await sleep(state.faults.graphql_latency_ms)
+          const body = requestBody.safeParse(JSON.parse(incoming.rawBody.toString("utf8") || "null"))
+          if (!body.success) return json(400, { errors: "The body must be { query, variables }." })
+          return await handle(shop, body.data.query, body.data.variables)
+        } finally {
+          state.graphqlInFlight--
+        }
       })
     },
   }

@@ -7,6 +7,7 @@
 import { createHmac, randomBytes } from "node:crypto"
 import { z } from "zod"
 import { json, problem, type Router } from "../http/router"
+import { appFetch } from "./app-client"
 import type { StandinOptions } from "./options"
 import type { StandinState } from "./state"
 
@@ -25,6 +26,7 @@ const tokenRequest = z.union([
 ])
 
 export function createOAuth(options: StandinOptions, state: StandinState) {
+  const send = appFetch(options)
   /** The redirect to the app's callback for an approved authorize request, or an error text. */
   function authorize(shop: string, query: URLSearchParams): { location: string } | { error: string } {
     if (query.get("client_id") !== options.apiKey) return { error: "unknown client_id" }
@@ -87,7 +89,7 @@ export function createOAuth(options: StandinOptions, state: StandinState) {
 
     /** A merchant installs the app: begin → authorize → callback, cookies carried by hand. */
     async install(shop: string): Promise<{ shop: string; status_code: number; installed: boolean }> {
-      const begin = await fetch(`${options.appUrl}/shopify/auth?shop=${encodeURIComponent(shop)}`, { redirect: "manual", headers: { "user-agent": BROWSER } })
+      const begin = await send(`${options.appUrl}/shopify/auth?shop=${encodeURIComponent(shop)}`, { redirect: "manual", headers: { "user-agent": BROWSER } })
       const location = begin.headers.get("location")
       if (begin.status !== 302 || !location) return { shop, status_code: begin.status, installed: false }
       const cookies = begin.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ")
@@ -95,8 +97,8 @@ export function createOAuth(options: StandinOptions, state: StandinState) {
       if (target.hostname !== shop || target.pathname !== "/admin/oauth/authorize") return { shop, status_code: 502, installed: false }
       const approved = authorize(shop, target.searchParams)
       if ("error" in approved) return { shop, status_code: 400, installed: false }
-      const callback = await fetch(approved.location, { redirect: "manual", headers: { "user-agent": BROWSER, cookie: cookies } })
-      await callback.arrayBuffer()
+      const callback = await send(approved.location, { redirect: "manual", headers: { "user-agent": BROWSER, cookie: cookies } })
+      await callback.text()
       return { shop, status_code: callback.status, installed: callback.ok && state.shops.has(shop) }
     },
   }

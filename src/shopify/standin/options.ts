@@ -15,10 +15,8 @@ export const standinOptionsSchema = z.object({
   port: z.number().int().min(0).max(65_535).default(0),
   host: z.string().default("127.0.0.1"),
   quiet: z.boolean().default(false),
-  /** A client certificate (PEM) presented on requests to the app, as Shopify's mTLS does. */
-  clientCert: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
-  /** Extra CA (PEM) trusted for the app's own HTTPS certificate. */
-  appCa: z.string().min(1).optional(),
+  /** Calls to an HTTPS app: the CA to trust, and the client certificate to present (mutual TLS). */
+  tls: z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional(),
 })
 
 export type StandinInput = z.input<typeof standinOptionsSchema>

@@ -4,7 +4,7 @@
  * the app's secret, or a wrong one on request).
  */
 import { createHmac, randomUUID } from "node:crypto"
-import { Agent, fetch as undiciFetch } from "undici"
+import { type AppFetch, appFetch } from "./app-client"
 import type { StandinOptions } from "./options"
 import type { StandinPayment, StandinRefund, StandinState } from "./state"
 
@@ -13,10 +13,8 @@ export interface SendResult {
   json: unknown
 }
 
-/** Posts to the app; over TLS with the stand-in's client certificate when it has one. */
-async function post(url: string, headers: Record<string, string>, body: string, dispatcher?: Agent): Promise<SendResult> {
-  const init = { method: "POST", headers: { "content-type": "application/json", ...headers }, body }
-  const response = dispatcher ? await undiciFetch(url, { ...init, dispatcher }) : await fetch(url, init)
+async function post(send: AppFetch, url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+  const response = await send(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
   const text = await response.text()
   let parsed: unknown = null
   try {
@@ -28,7 +26,7 @@ async function post(url: string, headers: Record<string, string>, body: string, 
 }
 
 export function createSender(options: StandinOptions, state: StandinState, baseUrl: () => string) {
-  const tls = options.clientCert || options.appCa ? new Agent({ connect: { ...options.clientCert, ...(options.appCa && { ca: options.appCa }) } }) : undefined
+  const send = appFetch(options)
   function sessionHeaders(shop: string): Record<string, string> {
     return { "shopify-shop-domain": shop, "shopify-request-id": randomUUID(), "shopify-api-version": options.apiVersion }
   }
@@ -54,7 +52,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
     },
 
     async sendPayment(payment: StandinPayment): Promise<SendResult> {
-      const result = await post(`${options.appUrl}/shopify/payment-sessions`, sessionHeaders(payment.shop), JSON.stringify(payment.body), tls)
+      const result = await post(send, `${options.appUrl}/shopify/payment-sessions`, sessionHeaders(payment.shop), JSON.stringify(payment.body))
       payment.statusCode = result.statusCode
       if (result.statusCode >= 200 && result.statusCode < 300) {
         payment.answeredAt ??= Date.now()
@@ -79,7 +77,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
     },
 
     async sendRefund(refund: StandinRefund): Promise<SendResult> {
-      const result = await post(`${options.appUrl}/shopify/refund-sessions`, sessionHeaders(refund.shop), JSON.stringify(refund.body), tls)
+      const result = await post(send, `${options.appUrl}/shopify/refund-sessions`, sessionHeaders(refund.shop), JSON.stringify(refund.body))
       refund.statusCode = result.statusCode
       if (result.statusCode >= 200 && result.statusCode < 300) refund.answeredAt ??= Date.now()
       return result
@@ -91,6 +89,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
       const key = input.validHmac ? options.apiSecret : `${options.apiSecret}-wrong`
       const hmac = createHmac("sha256", key).update(body).digest("base64")
       return post(
+        send,
         `${options.appUrl}/webhooks/shopify`,
         {
           "x-shopify-topic": input.topic,
@@ -101,8 +100,7 @@ export function createSender(options: StandinOptions, state: StandinState, baseU
           "x-shopify-event-id": randomUUID(),
           "x-shopify-triggered-at": new Date().toISOString(),
         },
-        body,
-        tls
+        body
       )
     },
     state,

@@ -64,6 +64,8 @@ export function createStandinState() {
     payments: new Map<string, StandinPayment>(),
     refunds: new Map<string, StandinRefund>(),
     faults: { ...NO_FAULTS },
+    /** Payments Apps calls received and not yet answered (tests wait on it). */
+    graphqlInFlight: 0,
     shopByToken(token: string): StandinShop | undefined {
       for (const shop of this.shops.values()) if (shop.accessToken === token) return shop
       return undefined

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto"
 import { z } from "zod"
 import type { SandboxMerchant } from "../../../src/sandbox"
-import { type LocalStack, startLocalStack } from "../../../src/shopify/local-stack"
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../../src/shopify/local-stack"
 
 export const PG_ROOT = process.env.SHOPIFY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432"
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"
@@ -28,6 +28,7 @@ export interface BenchOptions {
   checkoutTtlMs?: number
   /** Start the in-process app with workers (default true). */
   workers?: boolean
+  tls?: LocalStackOptions["tls"]
 }
 
 export function startBench(options: BenchOptions): Promise<Bench> {
@@ -40,6 +41,7 @@ export function startBench(options: BenchOptions): Promise<Bench> {
     tokenTtlSeconds: options.tokenTtlSeconds,
     checkoutTtlMs: options.checkoutTtlMs,
     dropDatabaseOnStop: true,
+    tls: options.tls,
     env: {
       SHOPIFY_RETRY_BASE_MS: "100",
       SHOPIFY_FIRST_CALL_DELAY_MS: "50",

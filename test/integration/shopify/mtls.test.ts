@@ -1,115 +1,109 @@
 /**
- * Mutual TLS of the payment and refund session endpoints, with a CA made here by openssl (and a
- * rogue one): the app serving HTTPS itself refuses a request without a client certificate or with
- * one from another CA, and serves the stand-in presenting the right one; behind a TLS proxy the
- * forwarded certificate header is checked the same way. Other routes need no client certificate.
+ * Mutual TLS on Shopify's session requests (SHOPIFY_MTLS_CA): the app serves HTTPS with its own
+ * certificate and refuses a payment or refund session request that brings no client certificate,
+ * or one from another CA; the stand-in presents a certificate from the trusted CA and gets through.
+ * The test makes its own CAs with openssl.
  */
 import { execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent, fetch as undiciFetch } from "undici"
-import { type RunningStandin, startStandin } from "../../../src/shopify/standin"
-import { type Bench, installShop, SHOP_A, startBench } from "./harness"
+import { type Bench, installShop, requestPayment, SHOP_A, startBench } from "./harness"
 
-let bench: Bench
-let dir: string
-let standin: RunningStandin | undefined
-const pem = (name: string) => readFileSync(join(dir, name), "utf8")
-
-function openssl(...args: string[]): void {
-  execFileSync("openssl", args, { cwd: dir, stdio: "ignore" })
-}
+const dir = mkdtempSync(join(tmpdir(), "shopify-mtls-"))
+const file = (name: string) => join(dir, name)
+const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" })
+const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
 
 function makeCa(name: string): void {
-  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${name}`, "-keyout", `${name}.key`, "-out", `${name}.crt`)
+  openssl("req", "-x509", ...EC, "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "1", "-subj", `/CN=${name}`)
 }
 
 function issue(name: string, ca: string, extensions?: string): void {
-  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", `/CN=${name}`, "-keyout", `${name}.key`, "-out", `${name}.csr`)
+  openssl("req", ...EC, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`)
   const ext = extensions ? ["-extfile", `${name}.ext`] : []
-  if (extensions) writeFileSync(join(dir, `${name}.ext`), extensions)
-  openssl("x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-days", "2", "-out", `${name}.crt`, ...ext)
+  if (extensions) writeFileSync(file(`${name}.ext`), extensions)
+  openssl("x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", ...ext)
 }
 
+const pem = (name: string) => readFileSync(file(name), "utf8")
+let bench: Bench
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "shopify-mtls-"))
   makeCa("payments-ca")
   makeCa("rogue-ca")
-  issue("server", "payments-ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
-  issue("shopify-client", "payments-ca", "extendedKeyUsage=clientAuth\n")
-  issue("rogue-client", "rogue-ca", "extendedKeyUsage=clientAuth\n")
-  bench = await startBench({ name: "mtls", workers: false })
+  makeCa("server-ca")
+  issue("server", "server-ca", "subjectAltName=IP:127.0.0.1\n")
+  issue("shopify-client", "payments-ca")
+  issue("rogue-client", "rogue-ca")
+  bench = await startBench({
+    name: "mtls",
+    tls: {
+      certFile: file("server.crt"),
+      keyFile: file("server.key"),
+      clientCaFile: file("payments-ca.crt"),
+      standin: { ca: pem("server-ca.crt"), cert: pem("shopify-client.crt"), key: pem("shopify-client.key") },
+    },
+  })
   await installShop(bench, SHOP_A)
 }, 30_000)
 
 afterAll(async () => {
-  await standin?.stop()
   await bench?.stop()
   rmSync(dir, { recursive: true, force: true })
 }, 30_000)
 
-const sessionBody = (id: string) =>
-  JSON.stringify({ id, gid: `gid://shopify/PaymentSession/${id}`, amount: "2.50", currency: "USD", kind: "sale", payment_method: { type: "offsite", data: { cancel_url: "https://x.myshopify.com/c" } } })
-const headers = { "content-type": "application/json", "shopify-shop-domain": SHOP_A }
-
-async function postSession(url: string, agent: Agent | undefined, id: string, extra: Record<string, string> = {}) {
-  const init = { method: "POST", headers: { ...headers, ...extra }, body: sessionBody(id) }
-  const response = agent ? await undiciFetch(`${url}/shopify/payment-sessions`, { ...init, dispatcher: agent }) : await fetch(`${url}/shopify/payment-sessions`, init)
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+async function direct(path: string, body: unknown, client?: string) {
+  const dispatcher = new Agent({ connect: { ca: pem("server-ca.crt"), ...(client && { cert: pem(`${client}.crt`), key: pem(`${client}.key`) }) } })
+  try {
+    const response = await undiciFetch(`${bench.appUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "shopify-shop-domain": SHOP_A },
+      body: JSON.stringify(body),
+      dispatcher,
+    })
+    return { status: response.status, text: await response.text() }
+  } finally {
+    await dispatcher.close()
+  }
 }
 
-describe("mTLS on the session endpoints", () => {
-  it("the app serving HTTPS refuses no certificate and a rogue one, and serves the stand-in's", async () => {
-    await bench.app.close()
-    const app = await bench.startApp({
-      SHOPIFY_TLS_CERT: join(dir, "server.crt"),
-      SHOPIFY_TLS_KEY: join(dir, "server.key"),
-      SHOPIFY_MTLS_CA: join(dir, "payments-ca.crt"),
-    })
-    expect(app.url).toMatch(/^https:/)
-    const trustOnly = new Agent({ connect: { ca: pem("payments-ca.crt") } })
-    const rogue = new Agent({ connect: { ca: pem("payments-ca.crt"), cert: pem("rogue-client.crt"), key: pem("rogue-client.key") } })
+const paymentBody = { id: "mtls-direct", gid: "gid://shopify/PaymentSession/mtls-direct", amount: "10.00", currency: "USD", payment_method: { type: "offsite", data: { cancel_url: "https://shop.example/cancel" } } }
 
-    const none = await postSession(app.url, trustOnly, "mtls-none")
-    expect(none).toMatchObject({ status: 403, body: { code: "client_certificate_required" } })
-    expect(String(none.body.error)).toContain("no client certificate")
-    expect((await postSession(app.url, rogue, "mtls-rogue")).status).toBe(403)
-    const refund = await undiciFetch(`${app.url}/shopify/refund-sessions`, { method: "POST", headers, body: "{}", dispatcher: trustOnly })
-    expect(refund.status).toBe(403)
-    // Other routes are not session requests: no client certificate needed.
-    expect((await undiciFetch(`${app.url}/health`, { dispatcher: trustOnly })).status).toBe(200)
+it("serves HTTPS; routes other than the session requests need no client certificate", async () => {
+  expect(bench.appUrl).toMatch(/^https:\/\//)
+  const dispatcher = new Agent({ connect: { ca: pem("server-ca.crt") } })
+  try {
+    const begin = await undiciFetch(`${bench.appUrl}/shopify/auth?shop=${SHOP_A}`, { redirect: "manual", headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0" }, dispatcher })
+    expect(begin.status).toBe(302)
+    const webhook = await undiciFetch(`${bench.appUrl}/webhooks/shopify`, { method: "POST", body: "{}", dispatcher })
+    expect(webhook.status).toBe(401)
+    expect(await webhook.text()).toContain("HMAC")
+  } finally {
+    await dispatcher.close()
+  }
+})
 
-    standin = await startStandin({
-      apiKey: bench.env.SHOPIFY_API_KEY,
-      apiSecret: bench.env.SHOPIFY_API_SECRET,
-      appUrl: app.url,
-      shop: SHOP_A,
-      quiet: true,
-      clientCert: { cert: pem("shopify-client.crt"), key: pem("shopify-client.key") },
-      appCa: pem("payments-ca.crt"),
-    })
-    const sent = await fetch(`${standin.url}/__standin/payments`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ amount: "2.50", shop: SHOP_A }) })
-    const answer = (await sent.json()) as { status_code: number; redirect_url: string | null }
-    expect(answer.status_code).toBe(201)
-    expect(answer.redirect_url).toContain("cs=")
-    await Promise.all([trustOnly.close(), rogue.close()])
-  })
+it("a payment session request with Shopify's client certificate gets its redirect_url", async () => {
+  const answer = await requestPayment(bench, { amount: "10.00", id: "mtls-ok" })
+  expect(answer.status_code).toBe(201)
+  expect(answer.redirect_url).toContain(bench.sandbox.url)
+})
 
-  it("behind a TLS proxy, checks the forwarded certificate header against the CA", async () => {
-    await bench.app.close()
-    const app = await bench.startApp({ SHOPIFY_MTLS_CA: join(dir, "payments-ca.crt"), SHOPIFY_MTLS_CERT_HEADER: "X-Client-Cert" })
-    const header = (name: string) => ({ "x-client-cert": encodeURIComponent(pem(`${name}.crt`)) })
-    expect((await postSession(app.url, undefined, "proxy-none")).status).toBe(403)
-    expect((await postSession(app.url, undefined, "proxy-rogue", header("rogue-client"))).status).toBe(403)
-    expect((await postSession(app.url, undefined, "proxy-garbage", { "x-client-cert": "%E0%A4%A" })).status).toBe(403)
-    const ok = await postSession(app.url, undefined, "proxy-ok", header("shopify-client"))
-    expect(ok.status).toBe(201)
-    expect(String(ok.body.redirect_url)).toContain("cs=")
-  })
+it.each([
+  ["no client certificate", undefined, "is missing"],
+  ["a certificate from another CA", "rogue-client", "is not from the trusted CA"],
+])("%s → 401 on payment and refund session requests, no checkout opened", async (_label, client, message) => {
+  const payment = await direct("/shopify/payment-sessions", paymentBody, client)
+  expect(payment.status).toBe(401)
+  expect(payment.text).toContain(message)
+  const refund = await direct("/shopify/refund-sessions", { id: "r1", gid: "gid://shopify/RefundSession/r1", payment_id: "mtls-ok", amount: "1.00", currency: "USD" }, client)
+  expect(refund.status).toBe(401)
+  expect(await bench.app.ctx.payments.byShopifyId(SHOP_A, "mtls-direct")).toBeNull()
+})
 
-  it("stops start-up with one line naming a bad TLS variable", async () => {
-    await expect(bench.startApp({ SHOPIFY_MTLS_CA: join(dir, "missing.crt") })).rejects.toThrow("SHOPIFY_MTLS_CA cannot be read")
-    await expect(bench.startApp({ SHOPIFY_TLS_CERT: join(dir, "server.crt") })).rejects.toThrow("SHOPIFY_TLS_KEY is not set")
-  })
+it("the same request with the trusted client certificate is accepted", async () => {
+  const payment = await direct("/shopify/payment-sessions", paymentBody, "shopify-client")
+  expect(payment.status).toBe(201)
 })

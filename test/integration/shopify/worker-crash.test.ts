@@ -60,7 +60,7 @@ it("a worker killed while resolving, then restarted, resolves the session once",
   await pay(bench, answer.redirect_url ?? "")
   const queue = bench.app.ctx.queues.all.settlePayment
   await waitFor(async () => ((await queue.getActiveCount()) > 0 ? true : undefined), 10_000, "the settle job to be active")
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  await waitFor(async () => (bench.standin.state.graphqlInFlight > 0 ? true : undefined), 10_000, "the resolve call to reach Shopify")
   await killed(first)
   // The call that was in flight lands at Shopify after all: the session is resolved there once.
   const landed = await waitFor(async () => {
