@@ -10,6 +10,7 @@ import { Client } from "pg"
 import { type RunningSandbox, type SandboxMerchant, startSandbox } from "../sandbox"
 import { type RunningApp, startShopifyApp } from "./app"
 import { loadConfig } from "./config"
+import { connectGateway } from "./gateway-connection"
 import { type RunningStandin, startStandin } from "./standin"
 
 export interface LocalStackOptions {
@@ -123,7 +124,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const result: { status_code: number; installed: boolean } = await response.json()
       const merchant = options.shops[shop]
       if (result.installed && withCredentials && merchant) {
-        await stack.app.ctx.shops.saveCredentials(shop, { merchantId: String(merchant.id), apiKey: merchant.apiKey, webhookSecret: merchant.webhookSecret })
+        const connected = await connectGateway(stack.app.ctx, shop, { merchantId: String(merchant.id), apiKey: merchant.apiKey, webhookSecret: merchant.webhookSecret })
+        if (!connected.ok) throw new Error(connected.message)
       }
       return result
     },

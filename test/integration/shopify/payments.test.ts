@@ -4,7 +4,9 @@
  * concurrent requests → one gateway checkout), replayed webhooks, underpaid / expired / non-USD
  * rejected, bad signatures refused, shops not installed or not connected refused.
  */
+import { z } from "zod"
 import { signWebhook } from "../../../src/gateway"
+import { connectGateway, disconnectGateway } from "../../../src/shopify/gateway-connection"
 import {
   applied,
   type Bench,
@@ -19,10 +21,14 @@ import {
   SHOP_B,
   standinPayment,
   startBench,
-  waitFor,
 } from "./harness"
 
 let bench: Bench
+
+const shopsView = z.object({ data: z.array(z.object({ shop: z.string(), configuration: z.unknown() })) })
+async function configurationOf(shop: string) {
+  return shopsView.parse(await control(bench, "GET", "/__standin/shops")).data.find((s) => s.shop === shop)?.configuration
+}
 
 beforeAll(async () => {
   bench = await startBench({ name: "payments", tokenTtlSeconds: 120, checkoutTtlMs: 3_000 })
@@ -39,6 +45,8 @@ describe("install", () => {
     const stored = await ctx.sessions.loadSession(`offline_${SHOP_A}`)
     expect(stored?.accessToken).toMatch(/^shpat_/)
     expect(stored?.refreshToken).toMatch(/^shprt_/)
+    // Connecting the gateway told Shopify the payment method is ready (paymentsAppConfigure).
+    expect(await configurationOf(SHOP_A)).toEqual({ externalHandle: "usdt-merchant-11", ready: true })
     expect(stored?.expires?.getTime()).toBeGreaterThan(Date.now())
     // 120 s left is inside the 5-minute margin: the next use refreshes (and rotates) the token.
     const token = await ctx.tokens.accessToken(SHOP_A)
@@ -103,6 +111,8 @@ describe("payment session requests", () => {
     const view = await standinPayment(bench, "pay-replay")
     expect(view.state).toBe("resolved")
     expect(view.mutations).toHaveLength(1)
+    const requests = z.array(z.looseObject({ method: z.string(), path: z.string() })).parse(await control(bench, "GET", "/__sandbox/requests"))
+    expect(requests.filter((r) => r.method === "GET" && r.path === `/api/v1/merchant/payments/${record?.id}`)).toHaveLength(1)
   })
 
   it("a webhook with a bad signature gets 401 and changes nothing", async () => {
@@ -152,7 +162,18 @@ describe("payment session requests", () => {
     await installShop(bench, SHOP_B, false)
     const noCredentials = await requestPayment(bench, { amount: "10.00", shop: SHOP_B, id: "pay-b-2" })
     expect(noCredentials.status_code).toBe(409)
-    const stored = await waitFor(async () => (await control(bench, "GET", "/__standin/shops")) ?? undefined)
-    expect(JSON.stringify(stored)).toContain(SHOP_B)
+    expect(await configurationOf(SHOP_B)).toBeNull()
+  })
+
+  it("connecting and disconnecting the gateway tells Shopify ready: true, then ready: false", async () => {
+    const { ctx } = bench.app
+    const merchant = MERCHANTS[SHOP_B]
+    expect(await connectGateway(ctx, SHOP_B, { merchantId: String(merchant.id), apiKey: merchant.apiKey, webhookSecret: merchant.webhookSecret })).toEqual({ ok: true })
+    expect(await configurationOf(SHOP_B)).toEqual({ externalHandle: "usdt-merchant-12", ready: true })
+    expect((await requestPayment(bench, { amount: "10.00", shop: SHOP_B, id: "pay-b-3" })).status_code).toBe(201)
+    expect(await disconnectGateway(ctx, SHOP_B)).toEqual({ ok: true })
+    expect(await configurationOf(SHOP_B)).toEqual({ externalHandle: null, ready: false })
+    expect((await ctx.shops.get(SHOP_B))?.credentials).toBeNull()
+    expect((await requestPayment(bench, { amount: "10.00", shop: SHOP_B, id: "pay-b-4" })).status_code).toBe(409)
   })
 })
