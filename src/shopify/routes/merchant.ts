@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { z } from "zod"
 import { createGatewayClient, GatewayAuthError, GatewayError, signWebhook } from "../../gateway"
 import type { AppContext } from "../context"
+import { connectGateway, type ConnectionResult, disconnectGateway } from "../gateway-connection"
 import { type Incoming, json, problem, type Reply, type Router } from "../http/router"
 import { shopOverview } from "../merchant/overview"
 import { createMerchantSessions } from "../merchant/session"
@@ -111,20 +112,20 @@ export function registerMerchantRoutes(router: Router, ctx: AppContext): void {
     if (input.previous_webhook_secret && input.previous_webhook_secret === webhookSecret) return problem(400, "Invalid settings: the previous webhook secret is the current one.")
     const check = await checkGateway(input.merchant_id, apiKey)
     if (!check.ok) return problem(check.status, check.message, { code: "gateway_check_failed" })
-    await ctx.shops.saveCredentials(who.shop, { merchantId: input.merchant_id, apiKey, webhookSecret, previousWebhookSecret: input.previous_webhook_secret || undefined })
-    const configured = await ctx.paymentsApps.configure(who.shop, input.merchant_id, true).catch((error: unknown) => ({ kind: "error" as const, message: error instanceof Error ? error.message : "failed" }))
+    const connected = await connectGateway(ctx, who.shop, { merchantId: input.merchant_id, apiKey, webhookSecret, previousWebhookSecret: input.previous_webhook_secret || undefined }).catch(
+      (error: unknown): ConnectionResult => ({ ok: false, message: `Shopify could not be told: ${error instanceof Error ? error.message : String(error)}` })
+    )
     await ctx.reconcile?.schedule(who.shop)
-    ctx.log.info(`${who.shop} saved its gateway credentials (merchant ${input.merchant_id}); paymentsAppConfigure ready: ${configured.kind}`)
-    return json(200, { ...(await settingsView(who.shop)), ready: configured.kind === "done", ...(configured.kind !== "done" && { ready_error: configured.message }) })
+    ctx.log.info(`${who.shop} saved its gateway credentials (merchant ${input.merchant_id}); ready at Shopify: ${connected.ok}`)
+    return json(200, { ...(await settingsView(who.shop)), ready: connected.ok, ...(!connected.ok && { ready_error: connected.message }) })
   })
 
   router.add("POST", "/admin/api/settings/remove", async (incoming) => {
     const who = await merchant(incoming)
     if ("reply" in who) return who.reply
-    await ctx.shops.clearCredentials(who.shop)
+    const disconnected = await disconnectGateway(ctx, who.shop).catch((error: unknown): ConnectionResult => ({ ok: false, message: error instanceof Error ? error.message : String(error) }))
     await ctx.reconcile?.unschedule(who.shop)
-    const configured = await ctx.paymentsApps.configure(who.shop, null, false).catch(() => ({ kind: "error" as const }))
-    return json(200, { ...(await settingsView(who.shop)), ready: false, configure: configured.kind })
+    return json(200, { ...(await settingsView(who.shop)), ready: false, shopify_told: disconnected.ok })
   })
 
   router.add("POST", "/admin/api/test-connection", async (incoming) => {

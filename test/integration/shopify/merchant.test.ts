@@ -74,7 +74,7 @@ describe("merchant page", () => {
     const [row] = (await bench.app.ctx.pool.query(`SELECT row_to_json(s)::text AS t FROM ${SCHEMA}.shops s WHERE shop = $1`, [SHOP_A])).rows
     expect(row.t).not.toContain(A.apiKey)
     expect(row.t).not.toContain(A.webhookSecret)
-    expect(await configuration(SHOP_A)).toEqual({ externalHandle: "11", ready: true })
+    expect(await configuration(SHOP_A)).toEqual({ externalHandle: "usdt-merchant-11", ready: true })
   })
 
   it("runs both checks and lists the shop's payments", async () => {
