@@ -57,7 +57,7 @@ export function registerShopifyWebhookRoutes(router: Router, ctx: AppContext): v
       if (!parsed.success) return problem(400, `Invalid ${rawTopic} payload: ${firstIssue(parsed.error)}`)
       const outcome = await run(parsed.data.customer)
       await privacy.logRequest(shop, name, webhookId, outcome)
-      return json(200, { received: true, customer_data_held: false, ...outcome })
+      return json(200, { received: true, contact_stored: false, ...outcome })
     }
 
     switch (topic) {
