@@ -46,18 +46,21 @@ async function main(): Promise<void> {
     await stack.stop()
     throw new Error(`${SHOP} did not install (HTTP ${installed.status_code})`)
   }
+  await stack.app.ctx.reconcile?.schedule(SHOP)
   const ready = {
     app_url: stack.appUrl,
     standin_url: stack.standin.url,
     sandbox_url: stack.sandbox.url,
     shop: SHOP,
-    merchant_page_url: `${stack.appUrl}/admin?shop=${SHOP}`,
+    // Opening it is the merchant opening the app from the (stand-in) Shopify admin: a signed launch.
+    merchant_page_url: `${stack.standin.url}/__standin/open-app?shop=${SHOP}`,
   }
   writeFileSync(readyFile, JSON.stringify(ready, null, 2))
   console.log(`
 USDT for Shopify demo is ready.
   Checkout (buy with USDT)   ${ready.standin_url}/
   Payments app               ${ready.app_url}   (shop ${SHOP}, installed, sandbox credentials saved)
+  Merchant page              ${ready.merchant_page_url}
   Shopify stand-in           ${ready.standin_url}/__standin/…
   Sandbox gateway            ${ready.sandbox_url}
 Press Ctrl-C to stop everything.`)

@@ -17,9 +17,11 @@ import { createLogger } from "./log"
 import { createOfflineTokens } from "./offline-tokens"
 import { createPaymentsAppsApi } from "./payments-apps-api"
 import { createQueues } from "./queues/queues"
+import { createReconcileScheduler, startReconcileWorker } from "./reconcile/schedule"
 import { type RunningWorkers, startWorkers } from "./queues/workers"
 import { registerAuthRoutes } from "./routes/auth"
 import { registerGatewayWebhookRoutes } from "./routes/gateway-webhook"
+import { registerMerchantRoutes } from "./routes/merchant"
 import { registerPaymentSessionRoutes } from "./routes/payment-sessions"
 import { registerRefundSessionRoutes } from "./routes/refund-sessions"
 import { registerReturnRoutes } from "./routes/return"
@@ -72,12 +74,14 @@ export async function createContext(config: ShopifyAppConfig, quiet = false): Pr
     gateways,
     queues,
     log,
+    reconcile: createReconcileScheduler(connection, config.queues.prefix, config.reconcile),
   }
   return {
     ctx,
     connection,
     async close() {
       await queues.close()
+      await ctx.reconcile?.close()
       await gateways.close()
       await sessions.disconnect()
       await pool.end()
@@ -94,6 +98,7 @@ export function buildRouter(ctx: AppContext): Router {
   registerGatewayWebhookRoutes(router, ctx)
   registerReturnRoutes(router, ctx)
   registerShopifyWebhookRoutes(router, ctx)
+  registerMerchantRoutes(router, ctx)
   router.add("GET", "/health", async () => ({ status: 200, body: { ok: true } }))
   return router
 }
@@ -102,6 +107,7 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
   const { ctx, connection, close } = await createContext(config, options.quiet)
   let workers: RunningWorkers | undefined
   if (config.queues.workers) workers = startWorkers(ctx, connection, { prefix: config.queues.prefix, lockMs: config.queues.lockMs })
+  const reconciler = config.queues.workers ? startReconcileWorker(ctx, connection, config.queues.prefix, config.reconcile.lookbackMs) : undefined
   const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, onError: ctx.log.warn, tls: config.tls })
   if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
   return {
@@ -110,6 +116,7 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
     async close() {
       await server?.close()
       await workers?.close()
+      await reconciler?.close()
       await close()
     },
   }

@@ -47,6 +47,8 @@ const envSchema = z.object({
   SHOPIFY_FIRST_CALL_DELAY_MS: intFrom(0).default(1_000),
   SHOPIFY_EXPIRY_GRACE_MS: intFrom(0).default(60_000),
   SHOPIFY_JOB_LOCK_MS: intFrom(500).default(30_000),
+  SHOPIFY_RECONCILE_EVERY_MS: intFrom(1_000).default(300_000),
+  SHOPIFY_RECONCILE_LOOKBACK_MS: intFrom(60_000).default(24 * 3600_000),
   SHOPIFY_TLS_CERT: z.string().min(1).optional(),
   SHOPIFY_TLS_KEY: z.string().min(1).optional(),
   SHOPIFY_MTLS_CA: z.string().min(1).optional(),
@@ -93,6 +95,8 @@ export interface ShopifyAppConfig {
   port: number
   /** Serve HTTPS; `clientCa` turns on mutual TLS for Shopify's session requests. */
   tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer }
+  /** Per-shop reconciliation: how often, and how far back each run pages the gateway. */
+  reconcile: { everyMs: number; lookbackMs: number }
   queues: {
     prefix: string
     /** Run the job workers in this process. */
@@ -140,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
     gatewayUrl: e.USDT_GATEWAY_URL,
     port: e.PORT,
     tls: tlsOf(e),
+    reconcile: { everyMs: e.SHOPIFY_RECONCILE_EVERY_MS, lookbackMs: e.SHOPIFY_RECONCILE_LOOKBACK_MS },
     queues: {
       prefix: e.SHOPIFY_QUEUE_PREFIX,
       workers: e.SHOPIFY_WORKERS === "on",

@@ -6,6 +6,7 @@ import type { Logger } from "./log"
 import type { OfflineTokens, SessionStorage } from "./offline-tokens"
 import type { PaymentsAppsApi } from "./payments-apps-api"
 import type { Queues } from "./queues/queues"
+import type { ReconcileScheduler } from "./reconcile/schedule"
 import type { ShopifyApi } from "./shopify-api"
 import type { PaymentSessionStore } from "./store/payment-sessions"
 import type { RefundSessionStore } from "./store/refund-sessions"
@@ -24,4 +25,6 @@ export interface AppContext {
   gateways: GatewayDirectory
   queues: Queues
   log: Logger
+  /** Per-shop reconciliation schedules (#11). */
+  reconcile?: ReconcileScheduler
 }

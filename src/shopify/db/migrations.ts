@@ -67,6 +67,37 @@ const MIGRATIONS: readonly { id: string; sql: string }[] = [
       CREATE INDEX refund_sessions_payment ON ${SCHEMA}.refund_sessions (payment_session_id);
     `,
   },
+  {
+    // #11: privacy (who paid, as keyed pseudonyms only), compliance requests, reconciliation runs.
+    id: "011_privacy_reconcile",
+    sql: `
+      CREATE TABLE ${SCHEMA}.payment_customers (
+        payment_session_id bigint PRIMARY KEY REFERENCES ${SCHEMA}.payment_sessions(id) ON DELETE CASCADE,
+        shop text NOT NULL,
+        email_ref text,
+        phone_ref text
+      );
+      CREATE INDEX payment_customers_email ON ${SCHEMA}.payment_customers (shop, email_ref);
+      CREATE INDEX payment_customers_phone ON ${SCHEMA}.payment_customers (shop, phone_ref);
+      CREATE TABLE ${SCHEMA}.privacy_requests (
+        id bigserial PRIMARY KEY,
+        shop text NOT NULL,
+        topic text NOT NULL,
+        webhook_id text,
+        outcome jsonb NOT NULL DEFAULT '{}'::jsonb,
+        received_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE ${SCHEMA}.reconcile_runs (
+        id bigserial PRIMARY KEY,
+        shop text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        outcome jsonb NOT NULL DEFAULT '{}'::jsonb,
+        error text
+      );
+      CREATE INDEX reconcile_runs_shop ON ${SCHEMA}.reconcile_runs (shop, started_at DESC);
+    `,
+  },
 ]
 
 const LOCK_KEY = 0x5f_5553_4454 // "_USDT"

@@ -10,6 +10,7 @@ import type { AppContext } from "../context"
 import { json, problem, type Router } from "../http/router"
 import { paymentSessionRequest, type PaymentSessionRequest } from "../schemas"
 import type { Opened, PaymentSession } from "../store/payment-sessions"
+import { createPrivacyStore } from "../store/privacy"
 import { checkSessionRequest } from "./session-request"
 
 export const PAYMENT_SESSIONS_PATH = "/shopify/payment-sessions"
@@ -27,6 +28,11 @@ export function gatewayWebhookUrl(appUrl: string, shop: string): string {
   return `${appUrl}/webhooks/gateway/${encodeURIComponent(shop)}`
 }
 
+function customerContact(customer: Record<string, unknown> | undefined): { email?: string; phone?: string } {
+  const text = (value: unknown) => (typeof value === "string" && value.length <= 320 ? value : undefined)
+  return { email: text(customer?.email), phone: text(customer?.phone_number) ?? text(customer?.phone) }
+}
+
 function centsOf(body: PaymentSessionRequest): number | null {
   try {
     return toCents(body.amount)
@@ -36,6 +42,7 @@ function centsOf(body: PaymentSessionRequest): number | null {
 }
 
 export function registerPaymentSessionRoutes(router: Router, ctx: AppContext): void {
+  const privacy = createPrivacyStore(ctx.pool, ctx.config.encryptionKey)
   router.add("POST", PAYMENT_SESSIONS_PATH, async (incoming) => {
     const checked = await checkSessionRequest(ctx, incoming, paymentSessionRequest)
     if (!checked.ok) return checked.reply
@@ -90,6 +97,7 @@ export function registerPaymentSessionRoutes(router: Router, ctx: AppContext): v
     if (!created && (session.amountCents !== (amountCents ?? 0) || session.currency !== body.currency)) {
       return problem(409, `Payment session ${body.id} was first requested with another amount or currency.`, { code: "id_conflict" })
     }
+    if (created) await privacy.linkCustomer(session.id, shop, customerContact(body.customer))
     await schedule(ctx, session)
     return json(created ? 201 : 200, { redirect_url: session.redirectUrl })
   })

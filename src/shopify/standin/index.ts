@@ -10,6 +10,7 @@ import { registerCheckoutPage } from "./checkout-page"
 import { registerControl } from "./control"
 import { createPaymentsAppsGraphql } from "./graphql"
 import { createOAuth } from "./oauth"
+import { registerOpenApp } from "./open-app"
 import { type StandinInput, standinOptionsSchema } from "./options"
 import { createSender } from "./sender"
 import { createStandinState, type StandinState } from "./state"
@@ -31,6 +32,7 @@ export async function startStandin(input: StandinInput): Promise<RunningStandin>
   const router = createRouter()
   const oauth = createOAuth(options, state)
   oauth.register(router)
+  registerOpenApp(router, options)
   createPaymentsAppsGraphql(options, state, () => baseUrl).register(router)
   const sender = createSender(options, state, () => baseUrl)
   registerControl(router, { options, state, sender, oauth })
