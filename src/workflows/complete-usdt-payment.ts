@@ -3,8 +3,11 @@
  *
  *   1. the notice must be a `payment.completed` of this store's merchant, in USD, whose note
  *      names a USDT payment session of a cart: anything else is an outcome without effect;
- *   2. under the cart's lock (the key completeCartWorkflow and processPaymentWorkflow use), the
- *      session is authorized through the payment module: the provider asks the gateway for the
+ *   2. under the cart's lock (the key completeCartWorkflow and processPaymentWorkflow use), an
+ *      order the cart already has is final: made with this session's payment, the outcome is
+ *      `already_completed`; without it, `cart_already_ordered` (a manual refund). This is never
+ *      decided before the lock, where the storefront's own completion may be half-way. Without
+ *      an order, the session is authorized through the payment module: the provider asks the gateway for the
  *      record the notice names (one GET payments/{id}, its note checked against the session, never
  *      a listing), so the gateway's record (not the notice) decides, and a paid checkout becomes one payment with
  *      one capture; an underpaid one is refused and its shortfall recorded on the session;
@@ -28,7 +31,7 @@ import { confirmationContext } from "../providers/usdt/poll-budget"
 import { usdtRegistration } from "../providers/usdt/registration"
 import { readSessionData } from "../providers/usdt/session-data"
 import { recordCheckoutOutcome, resolveReplacedSession } from "./usdt-late-payment"
-import { findCartOfCollection, findOrderOfCart, findPaymentSession } from "./usdt-payment-records"
+import { findCartOfCollection, findOrderOfCart, findOrderOfCollection, findPaymentSession } from "./usdt-payment-records"
 import type { UsdtPaymentNotice } from "./usdt-payment-notice"
 
 export type UsdtCompletionOutcome =
@@ -89,6 +92,8 @@ export function usdtCompletionLockKey(cartId: string): string {
 const MEDUSA_SESSION_ID = /^payses_[0-9A-Za-z]+$/
 
 type Authorization = "authorized" | "underpaid" | "not_paid"
+/** What the cart lock found: the cart's order already made (with this session's payment or not), or the authorization. */
+type LockedVerdict = { orderId: string; withThisPayment: boolean } | { authorization: Authorization }
 
 /** A gateway failure that will not pass by retrying (bad credentials, an answer in an unexpected format…). */
 function isLastingGatewayFailure(error: unknown): boolean {
@@ -119,6 +124,23 @@ async function authorizeSession(container: MedusaContainer, sessionId: string, c
     if (session?.status === PaymentSessionStatus.PENDING || session?.status === PaymentSessionStatus.CANCELED) return "not_paid"
     throw error
   }
+}
+
+/**
+ * Under the cart lock, so that no completion of this cart is half-way: the storefront's
+ * completeCartWorkflow authorizes the session and makes the order while holding it. An order
+ * found here is final; it carries this payment when the session became a payment and the order
+ * holds the session's payment collection. Without an order, the session is authorized.
+ */
+async function authorizeUnlessOrdered(
+  container: MedusaContainer,
+  input: { cartId: string; sessionId: string; context: Record<string, unknown> }
+): Promise<LockedVerdict> {
+  const orderId = await findOrderOfCart(container, input.cartId)
+  if (!orderId) return { authorization: await authorizeSession(container, input.sessionId, input.context) }
+  const session = await findPaymentSession(container, input.sessionId)
+  const withThisPayment = Boolean(session?.payment) && (await findOrderOfCollection(container, session?.payment_collection_id ?? "")) === orderId
+  return { orderId, withThisPayment }
 }
 
 async function completeCart(container: MedusaContainer, cartId: string): Promise<{ orderId: string } | { failure: string }> {
@@ -221,29 +243,34 @@ async function settle(container: MedusaContainer, input: SettleInput): Promise<U
   const cartId = withCart.cart_id
   const session = await findPaymentSession(container, sessionId)
   if (!session) return finish({ ...withCart, outcome: "session_not_found", detail: "the payment session was deleted meanwhile" })
+  // Read before the cart lock, only to answer a replay at once. An order seen here without this
+  // payment may be the storefront's completion half-way (order made, authorization not yet
+  // visible to this read): only the cart lock can tell, so "ordered without it" is decided there.
   const existingOrder = await findOrderOfCart(container, cartId)
   if (existingOrder && session.authorized_at && session.payment) {
     return finish({ ...withCart, outcome: "already_completed", order_id: existingOrder })
   }
-  if (existingOrder && !session.payment) {
-    return finish({
-      ...withCart,
-      outcome: "cart_already_ordered",
-      order_id: existingOrder,
-      detail: "the cart was ordered without this payment; the money needs a manual refund",
-    })
-  }
 
-  let authorization: Authorization
+  let verdict: LockedVerdict
   try {
     const locking = container.resolve(Modules.LOCKING)
     const context = confirmationContext(withCart.gateway_payment_id, withCart.source)
-    authorization = await locking.execute(cartId, () => authorizeSession(container, sessionId, context), { timeout: LOCK_TIMEOUT_SECONDS })
+    verdict = await locking.execute(cartId, () => authorizeUnlessOrdered(container, { cartId, sessionId, context }), { timeout: LOCK_TIMEOUT_SECONDS })
   } catch (error) {
     // The gateway's own verdict on retrying travels with its failure; anything else may pass.
     if (isLastingGatewayFailure(error)) throw error
     throw new UsdtCompletionRetryableError(`Authorizing USDT session ${sessionId} failed: ${messageOf(error)}`, { cause: error })
   }
+  if ("orderId" in verdict) {
+    if (verdict.withThisPayment) return finish({ ...withCart, outcome: "already_completed", order_id: verdict.orderId })
+    return finish({
+      ...withCart,
+      outcome: "cart_already_ordered",
+      order_id: verdict.orderId,
+      detail: "the cart was ordered without this payment; the money needs a manual refund",
+    })
+  }
+  const { authorization } = verdict
   if (authorization === "underpaid") {
     const latest = await findPaymentSession(container, sessionId)
     return finish({ ...withCart, outcome: "underpaid", detail: underpaidDetail(latest?.data) })

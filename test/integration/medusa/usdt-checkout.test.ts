@@ -7,8 +7,10 @@
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { computeSignature } from "../../../src/gateway"
+import { runUsdtReconciliation } from "../../../src/reconcile"
 import { expectNothingHappened, orderIdOf, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
+import { holdNextOrderReadUntilOrdered } from "./helpers/interleave"
 import { useShop } from "./helpers/shop"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
 import { OTHER_MERCHANT, STORE_MERCHANT, STORE_NEW_WEBHOOK_SECRET } from "./helpers/sandbox"
@@ -165,6 +167,30 @@ medusaIntegrationTestRunner({
       expect(state.payments).toHaveLength(1)
       expect(state.captures).toBe(1)
       expect(await orderCount(getContainer())).toBe(1)
+    })
+
+    it("a webhook arriving while the storefront's complete is still making the order raises no manual-refund alarm", async () => {
+      const testStart = Date.now()
+      const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
+      // The storefront's complete authorizes first (a slow gateway GET), then makes the order, all under the cart lock;
+      // the webhook reads the session before that authorization and the cart's order only once it exists.
+      await harness.sandbox.setFaults({ latency_ms: 2_000, api_fault_methods: ["GET"] })
+      const gate = holdNextOrderReadUntilOrdered(getContainer(), checkout.cartId)
+      const [hook, completed] = await Promise.all([sendSigned(harness.medusaUrl, body), suite.shop.complete(checkout.cartId)]).finally(gate.restore)
+      expect(gate.held).toEqual([true])
+      await harness.sandbox.setFaults({})
+
+      expect(completed).toMatchObject({ status: 200, data: { type: "order" } })
+      expect(hook).toMatchObject({ status: 200, body: { outcome: "already_completed", order_id: orderIdOf(completed.data) } })
+      const state = await cartPaymentState(getContainer(), checkout.cartId)
+      expect([state.orderIds.length, state.payments.length, state.captures, await orderCount(getContainer())]).toEqual([1, 1, 1, 1])
+      const deliveries = await api.get("/admin/usdt/deliveries", suite.admin.config)
+      expect(deliveries.data.deliveries).toEqual([expect.objectContaining({ outcome: "already_completed" })])
+      expect(JSON.stringify(deliveries.data)).not.toMatch(/cart_already_ordered|manual refund/)
+      expect((await api.get("/admin/usdt/paid-no-order", suite.admin.config)).data).toEqual({ payments: [] })
+      const range = { from: new Date(testStart - 60_000), to: new Date(Date.now() + 60_000) }
+      const { summary } = await runUsdtReconciliation(getContainer(), { trigger: "admin", range })
+      expect(summary.discrepancies).toEqual([])
     })
 
     it("a replayed delivery after the order exists is acknowledged as already completed", async () => {
