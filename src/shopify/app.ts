@@ -60,7 +60,7 @@ export async function createContext(config: ShopifyAppConfig, quiet = false): Pr
   const shops = createShopStore(pool, config.encryptionKey)
   const connection = redisConnection(config.redisUrl)
   const queues = createQueues(connection, config.queues)
-  const gateways = createGatewayDirectory(shops, config.gatewayUrl)
+  const gateways = createGatewayDirectory(shops, config.gatewayUrl, config.gatewayRateLimit)
   const ctx: AppContext = {
     config,
     pool,

@@ -39,6 +39,8 @@ const envSchema = z.object({
     }
   }),
   USDT_GATEWAY_URL: httpUrl("the gateway's origin").default("https://gatenoc.com"),
+  SHOPIFY_GATEWAY_RATE_LIMIT: intFrom(1).default(120),
+  SHOPIFY_GATEWAY_RATE_WINDOW_MS: intFrom(1).default(60_000),
   PORT: intFrom(0).max(65_535).default(DEFAULT_PORT),
   SHOPIFY_QUEUE_PREFIX: z.string().min(1).default("bull"),
   SHOPIFY_WORKERS: z.enum(["on", "off"]).default("on"),
@@ -92,6 +94,8 @@ export interface ShopifyAppConfig {
   redisUrl: string
   encryptionKey: Buffer
   gatewayUrl: string
+  /** Each shop's gateway request budget (its merchant's pacer): `limit` calls per `windowMs`. */
+  gatewayRateLimit: { limit: number; windowMs: number }
   port: number
   /** Serve HTTPS; `clientCa` turns on mutual TLS for Shopify's session requests. */
   tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer }
@@ -142,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
     redisUrl: e.REDIS_URL,
     encryptionKey: e.USDT_ENCRYPTION_KEY,
     gatewayUrl: e.USDT_GATEWAY_URL,
+    gatewayRateLimit: { limit: e.SHOPIFY_GATEWAY_RATE_LIMIT, windowMs: e.SHOPIFY_GATEWAY_RATE_WINDOW_MS },
     port: e.PORT,
     tls: tlsOf(e),
     reconcile: { everyMs: e.SHOPIFY_RECONCILE_EVERY_MS, lookbackMs: e.SHOPIFY_RECONCILE_LOOKBACK_MS },

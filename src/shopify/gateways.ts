@@ -16,7 +16,7 @@ function fingerprint(credentials: GatewayCredentials): string {
   return createHash("sha256").update(JSON.stringify([credentials.merchantId, credentials.apiKey])).digest("hex")
 }
 
-export function createGatewayDirectory(shops: ShopStore, gatewayUrl: string) {
+export function createGatewayDirectory(shops: ShopStore, gatewayUrl: string, rateLimit?: { limit: number; windowMs: number }) {
   const clients = new Map<string, { fingerprint: string; client: GatewayClient }>()
 
   return {
@@ -29,7 +29,7 @@ export function createGatewayDirectory(shops: ShopStore, gatewayUrl: string) {
       const cached = clients.get(shop)
       if (cached?.fingerprint === print) return { client: cached.client, credentials }
       if (cached) await cached.client.close()
-      const client = createGatewayClient({ baseUrl: gatewayUrl, merchantId: credentials.merchantId, apiKey: credentials.apiKey })
+      const client = createGatewayClient({ baseUrl: gatewayUrl, merchantId: credentials.merchantId, apiKey: credentials.apiKey, rateLimit })
       clients.set(shop, { fingerprint: print, client })
       return { client, credentials }
     },

@@ -1,7 +1,7 @@
 /** The app's PostgreSQL pool and the one transaction helper every store uses. */
 import { Pool, type PoolClient } from "pg"
 
-/** `max` covers a checkout per connection held across its gateway call, plus the quick queries beside them. */
+/** No connection is held across a gateway call (see payment-sessions.ts `claim`): `max` covers quick queries only. */
 export function createPool(databaseUrl: string, onError: (message: string) => void, max = 40): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max })
   // An idle connection dropped by the server (restart, failover) must not take the process down.

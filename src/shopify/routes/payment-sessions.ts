@@ -5,7 +5,7 @@
  * app's return page and rejected through paymentSessionReject by a job.
  */
 import { createHash } from "node:crypto"
-import { GatewayValidationError, toCents } from "../../gateway"
+import { checkoutIdempotencyKey, GatewayValidationError, toCents } from "../../gateway"
 import type { AppContext } from "../context"
 import { json, problem, type Router } from "../http/router"
 import { paymentSessionRequest, type PaymentSessionRequest } from "../schemas"
@@ -65,6 +65,8 @@ export function registerPaymentSessionRoutes(router: Router, ctx: AppContext): v
           note: session.reference,
           notifyUrl: gatewayWebhookUrl(ctx.config.appUrl, shop),
           successUrl: back,
+          // The session's own reference and amount: a retry after a crash reopens this same checkout.
+          idempotencyKey: checkoutIdempotencyKey(session.reference, session.amountCents),
         })
         return { redirectUrl: checkout.checkout_url, checkoutUrl: checkout.checkout_url, expiresAt: new Date(checkout.expires_at) }
       } catch (error) {

@@ -1,11 +1,11 @@
 /**
  * Shopify payment sessions, keyed uniquely on (shop, Shopify's session id). `claim` is the
- * idempotency point: the first request inserts the row and opens the checkout while holding the
- * row's lock; any repeat (later or concurrent) waits on that lock and reads the same answer.
+ * idempotency point: the first request inserts the row (committed at once), opens the checkout
+ * with no DB connection held, and stores the answer; any repeat reads that answer, waits on the
+ * call in flight, or (after a crash) reopens the same checkout under the same Idempotency-Key.
  */
 import type { Pool } from "pg"
 import { SCHEMA } from "../db/migrations"
-import { inTransaction } from "../db/pool"
 
 export type Decision = "resolve" | "reject"
 export type SessionStatus = "open" | "resolved" | "rejected" | "failed"
@@ -107,32 +107,50 @@ export function createPaymentSessionStore(pool: Pool) {
     return rows[0] ? toSession(rows[0]) : null
   }
 
+  /** Checkouts being opened by this process, by shop and Shopify id. */
+  const opening = new Map<string, Promise<Claim>>()
+
+  async function openAndStore(session: PaymentSession, open: (session: PaymentSession) => Promise<Opened>): Promise<Claim> {
+    const opened = await open(session)
+    const stored = await one(
+      `UPDATE ${T} SET redirect_url = $2, checkout_url = $3, expires_at = $4, decision = $5, reject_reason = $6, updated_at = now()
+       WHERE id = $1 AND redirect_url IS NULL RETURNING *`,
+      [session.id, opened.redirectUrl, opened.checkoutUrl ?? null, opened.expiresAt ?? null, opened.decision?.decision ?? null, opened.decision?.rejectReason ?? null]
+    )
+    if (stored) return { created: true, session: stored }
+    // Another process stored its answer first (the same checkout, by the Idempotency-Key): it stands.
+    const first = await one(`SELECT * FROM ${T} WHERE id = $1`, [session.id])
+    if (!first) throw new Error(`payment session ${session.shopifyId} of ${session.shop} vanished while its checkout was opened`)
+    return { created: false, session: first }
+  }
+
   return {
     /**
-     * Inserts the session or finds it, under its row lock. A new row is `open`ed (the gateway
-     * checkout) before the lock is released; a failure rolls the row back, so a retry starts over.
+     * Inserts the session or finds it, then opens its gateway checkout with no transaction and no
+     * pooled connection held while the gateway (and the shop's pacer) answers. The row is committed
+     * first; the checkout's Idempotency-Key is derived from the row's own reference and amount, so
+     * a repeat after a crash or a failed call (the row still has no redirect_url) reopens the same
+     * checkout. Concurrent repeats in this process wait on the first one's call instead of spending
+     * the shop's gateway budget; the first stored answer wins (`redirect_url IS NULL`).
      */
-    claim(input: NewPaymentSession, open: (session: PaymentSession) => Promise<Opened>): Promise<Claim> {
-      return inTransaction(pool, async (client) => {
-        // A new row is locked by this transaction already; an existing one is locked (or waited for) here.
-        const inserted = await client.query<Row>(
-          `INSERT INTO ${T} (shop, shopify_id, gid, reference, amount_cents, currency, kind, test, cancel_url)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shop, shopify_id) DO NOTHING RETURNING *`,
-          [input.shop, input.shopifyId, input.gid, input.reference, input.amountCents, input.currency, input.kind, input.test, input.cancelUrl]
-        )
-        const rows = inserted.rows[0]
-          ? inserted.rows
-          : (await client.query<Row>(`SELECT * FROM ${T} WHERE shop = $1 AND shopify_id = $2 FOR UPDATE`, [input.shop, input.shopifyId])).rows
-        const existing = toSession(rows[0])
-        if (existing.redirectUrl !== null) return { created: false, session: existing }
-        const opened = await open(existing)
-        const updated = await client.query<Row>(
-          `UPDATE ${T} SET redirect_url = $2, checkout_url = $3, expires_at = $4, decision = $5, reject_reason = $6, updated_at = now()
-           WHERE id = $1 RETURNING *`,
-          [existing.id, opened.redirectUrl, opened.checkoutUrl ?? null, opened.expiresAt ?? null, opened.decision?.decision ?? null, opened.decision?.rejectReason ?? null]
-        )
-        return { created: true, session: toSession(updated.rows[0]) }
-      })
+    async claim(input: NewPaymentSession, open: (session: PaymentSession) => Promise<Opened>): Promise<Claim> {
+      const inserted = await one(
+        `INSERT INTO ${T} (shop, shopify_id, gid, reference, amount_cents, currency, kind, test, cancel_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shop, shopify_id) DO NOTHING RETURNING *`,
+        [input.shop, input.shopifyId, input.gid, input.reference, input.amountCents, input.currency, input.kind, input.test, input.cancelUrl]
+      )
+      const existing = inserted ?? (await one(`SELECT * FROM ${T} WHERE shop = $1 AND shopify_id = $2`, [input.shop, input.shopifyId]))
+      if (!existing) throw new Error(`payment session ${input.shopifyId} of ${input.shop} vanished while being claimed`)
+      if (existing.redirectUrl !== null) return { created: false, session: existing }
+      // A repeat with another amount or currency opens nothing: the caller answers it a conflict.
+      if (!inserted && (existing.amountCents !== input.amountCents || existing.currency !== input.currency)) return { created: false, session: existing }
+
+      const key = `${existing.shop}\n${existing.shopifyId}`
+      const pending = opening.get(key)
+      if (pending) return { created: false, session: (await pending).session }
+      const started = openAndStore(existing, open).finally(() => opening.delete(key))
+      opening.set(key, started)
+      return started
     },
 
     get: (id: string) => one(`SELECT * FROM ${T} WHERE id = $1`, [id]),

@@ -29,6 +29,8 @@ export interface BenchOptions {
   /** Start the in-process app with workers (default true). */
   workers?: boolean
   tls?: LocalStackOptions["tls"]
+  /** The sandbox's per-merchant limit (default none); pair it with SHOPIFY_GATEWAY_RATE_* in `env`. */
+  sandboxRateLimit?: LocalStackOptions["sandboxRateLimit"]
 }
 
 export function startBench(options: BenchOptions): Promise<Bench> {
@@ -42,6 +44,7 @@ export function startBench(options: BenchOptions): Promise<Bench> {
     checkoutTtlMs: options.checkoutTtlMs,
     dropDatabaseOnStop: true,
     tls: options.tls,
+    sandboxRateLimit: options.sandboxRateLimit,
     env: {
       SHOPIFY_RETRY_BASE_MS: "100",
       SHOPIFY_FIRST_CALL_DELAY_MS: "50",

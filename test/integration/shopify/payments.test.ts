@@ -5,8 +5,9 @@
  * rejected, bad signatures refused, shops not installed or not connected refused.
  */
 import { z } from "zod"
-import { signWebhook } from "../../../src/gateway"
+import { checkoutIdempotencyKey, signWebhook } from "../../../src/gateway"
 import { connectGateway, disconnectGateway } from "../../../src/shopify/gateway-connection"
+import { gatewayWebhookUrl, referenceOf } from "../../../src/shopify/routes/payment-sessions"
 import {
   applied,
   type Bench,
@@ -96,6 +97,35 @@ describe("payment session requests", () => {
     expect(answers.filter((a) => a.status_code === 201)).toHaveLength(1)
     const session = await bench.app.ctx.payments.byShopifyId(SHOP_A, "pay-dup")
     expect((await gatewayPayments(bench)).filter((p) => p.note === session?.reference)).toHaveLength(1)
+  })
+
+  it("a crash after the row is committed but before the checkout is stored: a retry of the same id reopens that one checkout", async () => {
+    const id = "pay-crash"
+    const reference = referenceOf(SHOP_A, id)
+    const gateway = await bench.app.ctx.gateways.forShop(SHOP_A)
+    let opened = ""
+    // The gateway opens the checkout, then the process dies before storing it: the row stays, with no redirect_url.
+    const crashed = bench.app.ctx.payments.claim(
+      { shop: SHOP_A, shopifyId: id, gid: `gid://shopify/PaymentSession/${id}`, reference, amountCents: 1_500, currency: "USD", kind: "sale", test: true, cancelUrl: null },
+      async (session) => {
+        const checkout = await gateway!.client.createCheckoutSession({
+          amountCents: session.amountCents,
+          note: session.reference,
+          notifyUrl: gatewayWebhookUrl(bench.env.SHOPIFY_APP_URL, SHOP_A),
+          idempotencyKey: checkoutIdempotencyKey(session.reference, session.amountCents),
+        })
+        opened = checkout.checkout_url
+        throw new Error("crashed before the answer was stored")
+      }
+    )
+    await expect(crashed).rejects.toThrow("crashed")
+    expect((await bench.app.ctx.payments.byShopifyId(SHOP_A, id))?.redirectUrl).toBeNull()
+
+    const retry = await requestPayment(bench, { amount: "15.00", id })
+    expect(retry.status_code).toBe(201)
+    expect(retry.redirect_url).toBe(opened)
+    expect((await bench.app.ctx.payments.byShopifyId(SHOP_A, id))?.redirectUrl).toBe(opened)
+    expect((await gatewayPayments(bench)).filter((p) => p.note === reference)).toHaveLength(1)
   })
 
   it("a replayed webhook still resolves once, and costs no second gateway lookup", async () => {
