@@ -1,14 +1,2 @@
-/** A loopback port nobody listens on right now (the OS picks it): for servers a test starts. */
-import { createServer } from "node:net"
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+/** A loopback port nobody listens on right now: the demo's helper, shared by every test that starts a server. */
+export { freePort } from "../demo/preflight"
