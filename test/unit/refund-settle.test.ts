@@ -3,28 +3,11 @@ import type { RefundLedgerRecord } from "../../src/modules/usdt-settings/refund-
 import { assertRefundable } from "../../src/modules/usdt-settings/refund-ledger"
 import { saysNotCarriedOut } from "../../src/providers/usdt/refund"
 import { decideSettlement, UNCERTAIN_REFUND_GRACE_MS } from "../../src/workflows/usdt-refund-settle"
+import { type LedgerRowFields, refundLedgerRow } from "../fixtures/refund-ledger-row"
 
 const NOW = Date.parse("2026-11-30T12:00:00Z")
 
-function row(fields: Partial<RefundLedgerRecord> & Pick<RefundLedgerRecord, "id" | "status" | "amount_cents">): RefundLedgerRecord {
-  return {
-    gateway_payment_id: "42",
-    payment_session_id: "payses_1",
-    payment_id: null,
-    medusa_refund_id: null,
-    kind: "refund",
-    gateway_refund_id: null,
-    idempotency_key: `key-${fields.id}`,
-    reason: null,
-    message: null,
-    settled_at: null,
-    record_in_medusa: false,
-    created_at: new Date(NOW - 60_000),
-    updated_at: new Date(NOW - 60_000),
-    deleted_at: null,
-    ...fields,
-  }
-}
+const row = (fields: LedgerRowFields): RefundLedgerRecord => refundLedgerRow(fields, new Date(NOW - 60_000))
 
 function gateway(refunded: string, extra: Record<string, unknown> = {}): Payment {
   return paymentSchema.parse({ id: 42, status: "partially_refunded", amount: "15.50", total_amount: "15.50", currency: "USD", note: "payses_1", refunded_amount: refunded, ...extra })

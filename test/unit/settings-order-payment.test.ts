@@ -1,28 +1,11 @@
 import { gatewayPaymentsOf } from "../../src/api/admin/usdt/order-payment"
 import type { RefundLedgerRecord } from "../../src/modules/usdt-settings/refund-ledger"
 import { recordFlag } from "../../src/providers/usdt/session-data"
+import { type LedgerRowFields, refundLedgerRow } from "../fixtures/refund-ledger-row"
 
 const at = new Date("2026-03-24T12:00:00Z")
 
-function ledgerRow(fields: Partial<RefundLedgerRecord> & Pick<RefundLedgerRecord, "id" | "status" | "amount_cents">): RefundLedgerRecord {
-  return {
-    gateway_payment_id: "42",
-    payment_session_id: "payses_1",
-    payment_id: "pay_1",
-    medusa_refund_id: null,
-    kind: "refund",
-    gateway_refund_id: null,
-    idempotency_key: `key-${fields.id}`,
-    reason: null,
-    message: null,
-    settled_at: null,
-    record_in_medusa: false,
-    created_at: at,
-    updated_at: at,
-    deleted_at: null,
-    ...fields,
-  }
-}
+const ledgerRow = (fields: LedgerRowFields): RefundLedgerRecord => refundLedgerRow({ payment_id: "pay_1", ...fields }, at)
 
 /** Session data as the provider writes it: opened, then paid short (a `refunds` list in the data, as old versions wrote it, is not read). */
 function recordedData(): Record<string, unknown> {
