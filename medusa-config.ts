@@ -105,12 +105,12 @@ const config = defineConfig({
     ...redisModules(redisUrl),
     // Gateway settings saved from the admin (encrypted with USDT_ENCRYPTION_KEY), the webhook
     // delivery log and reconciliation runs. The provider reads the settings at call time.
-    { resolve: "./src/modules/usdt-settings" },
+    { resolve: "./src/modules/usdt-gateway" },
     {
       resolve: "@medusajs/medusa/payment",
       key: Modules.PAYMENT,
-      // Lets the USDT provider resolve the settings module lazily (falls back to its options).
-      dependencies: ["usdt_settings"],
+      // Lets the USDT provider resolve the usdt_gateway module lazily (falls back to its options).
+      dependencies: ["usdt_gateway"],
       options: {
         providers: [
           {

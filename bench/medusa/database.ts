@@ -50,7 +50,7 @@ async function withServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
 /** What the template must match: Medusa's version and this plugin's migrations. */
 function templateKey(): string {
   const medusa = readFileSync(join(ROOT, "node_modules", "@medusajs", "medusa", "package.json"), "utf8")
-  const migrations = join(ROOT, "src", "modules", "usdt-settings", "migrations")
+  const migrations = join(ROOT, "src", "modules", "usdt-gateway", "migrations")
   const files = readdirSync(migrations).sort().map((name) => readFileSync(join(migrations, name), "utf8"))
   const seed = readFileSync(join(__dirname, "seed.ts"), "utf8")
   return createHash("sha256").update(medusa).update(seed).update(files.join("\n")).digest("hex").slice(0, 16)

@@ -4,7 +4,7 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { usdtSettingsIn } from "../modules/usdt-settings/saved-credentials"
+import { usdtGatewayIn } from "../modules/usdt-gateway/saved-credentials"
 import { DEFAULT_DELIVERY_LOG_RETENTION_DAYS } from "../providers/usdt/options"
 import { usdtRegistration } from "../providers/usdt/registration"
 
@@ -12,7 +12,7 @@ const DAY_MS = 24 * 60 * 60_000
 
 export default async function usdtDeliveryLogPruneJob(container: MedusaContainer, now: Date = new Date()): Promise<number> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const settings = usdtSettingsIn(container)
+  const settings = usdtGatewayIn(container)
   if (!settings) return 0
   try {
     const days = usdtRegistration(container).options.deliveryLogRetentionDays ?? DEFAULT_DELIVERY_LOG_RETENTION_DAYS

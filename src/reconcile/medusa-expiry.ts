@@ -15,7 +15,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { z } from "zod"
 import { readSessionData, recordFlag } from "../providers/usdt/session-data"
-import { findCartOfCollection, findPaymentSession } from "../workflows/usdt-payment-records"
+import { findCartOfCollection, findPaymentSession } from "../completion/payment-records"
 import type { ExpiryResult, ExpiryStep, ReconcileWindow } from "./types"
 
 /** Slack for the clocks of the store and the gateway when matching a checkout's opening to the window. */

@@ -6,8 +6,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { z } from "zod"
 import type { Cents } from "../gateway"
-import { refundLedgerIn } from "../modules/usdt-settings/refund-ledger"
-import { usdtSettingsIn } from "../modules/usdt-settings/saved-credentials"
+import { refundLedgerIn } from "../modules/usdt-gateway/refund-ledger"
+import { usdtGatewayIn } from "../modules/usdt-gateway/saved-credentials"
 import { centsOf } from "../providers/usdt/checkout"
 import { readSessionData } from "../providers/usdt/session-data"
 import { MEDUSA_SESSION_NOTE } from "./medusa-verdicts"
@@ -58,7 +58,7 @@ export async function sessionFactsByNote(container: MedusaContainer, notes: Iter
   for (const row of await sessionRows(container, ids)) byNote.set(row.id, row)
   // A note of a replaced session: the session that reused its checkout (checkout records) speaks for it.
   const missing = ids.filter((id) => !byNote.has(id))
-  const ledger = missing.length > 0 ? usdtSettingsIn(container) : null
+  const ledger = missing.length > 0 ? usdtGatewayIn(container) : null
   if (ledger) {
     const reusing = await ledger.listCheckoutRecords({ note: missing, opened: false })
     const noteOf = new Map(reusing.map((record) => [record.session_id, record.note]))

@@ -6,8 +6,8 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { Payment } from "../gateway"
-import { completeUsdtPayment } from "../workflows/complete-usdt-payment"
-import { noticeFromGatewayPayment } from "../workflows/usdt-payment-notice"
+import { completeUsdtPayment } from "../completion/complete-usdt-payment"
+import { noticeFromGatewayPayment } from "../completion/payment-notice"
 import { sessionFactsByNote } from "./medusa-sessions"
 import type { PaymentVerdict, SettlePage } from "./types"
 import { medusaOwner, verdictOfCompletion } from "./medusa-verdicts"

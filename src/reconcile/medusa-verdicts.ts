@@ -4,7 +4,7 @@
  * Medusa half of the reconciliation's decisions (verdicts.ts holds the neutral half).
  */
 import type { Payment } from "../gateway"
-import type { UsdtCompletionResult } from "../workflows/complete-usdt-payment"
+import type { UsdtCompletionResult } from "../completion/complete-usdt-payment"
 import type { Discrepancy, PaymentVerdict } from "./types"
 import { capturedChecks, discrepancy, type ReconcileOwner, type SessionFacts, verdict } from "./verdicts"
 

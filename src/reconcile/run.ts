@@ -11,8 +11,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createGatewayClient } from "../gateway"
-import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../modules/usdt-settings"
-import type { ReconciliationRunRecord } from "../modules/usdt-settings/types"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../modules/usdt-gateway"
+import type { ReconciliationRunRecord } from "../modules/usdt-gateway/types"
 import { resolveGatewayCredentials } from "../providers/usdt/credentials"
 import { usdtRegistration } from "../providers/usdt/registration"
 import { reconcile } from "./engine"
@@ -63,7 +63,7 @@ function failureText(summary: ReconcileSummary): string | null {
 }
 
 /** Runs left `running` by a process that stopped: whoever holds the lock knows they are over. */
-async function closeInterruptedRuns(runs: UsdtSettingsModuleService, now: number): Promise<void> {
+async function closeInterruptedRuns(runs: UsdtGatewayModuleService, now: number): Promise<void> {
   const recent = await runs.listReconciliationRuns({ limit: 20 })
   for (const run of recent.items.filter((item) => item.status === "running")) {
     await runs.updateReconciliationRun(run.id, {
@@ -80,7 +80,7 @@ export async function runUsdtReconciliation(container: MedusaContainer, request:
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const { providerId, options } = usdtRegistration(container)
   const credentials = await resolveGatewayCredentials(options, container)
-  const runs = container.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+  const runs = container.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
   const client = createGatewayClient({
     baseUrl: credentials.baseUrl,
     merchantId: credentials.merchantId,

@@ -1,5 +1,5 @@
 /**
- * Encryption of the gateway secrets at rest (the Medusa settings module and the Shopify app): AES-256-GCM with a random 12-byte IV per value,
+ * Encryption of the gateway secrets at rest (the Medusa usdt_gateway module and the Shopify app): AES-256-GCM with a random 12-byte IV per value,
  * stored as `v1:<iv>:<tag>:<ciphertext>` (each part base64). The key comes from the
  * USDT_ENCRYPTION_KEY environment variable: 32 bytes written as 64 hex characters or as base64.
  * Each value is bound to its column name (GCM additional data), so a ciphertext copied into

@@ -159,7 +159,7 @@ afterAll(async () => {
 
 describe("a store installs the packed plugin by the README", () => {
   it("packs only what a store runs: the compiled plugin, no bench, demo, tests or the repository's config", () => {
-    expect(packedFiles).toContain(".medusa/server/src/modules/usdt-settings/index.js")
+    expect(packedFiles).toContain(".medusa/server/src/modules/usdt-gateway/index.js")
     expect(packedFiles).toContain(".medusa/server/src/providers/usdt/index.js")
     expect(packedFiles).toContain(".medusa/server/src/admin/index.mjs")
     expect(packedFiles).toContain(".medusa/server/src/sandbox/cli.js")
@@ -168,7 +168,7 @@ describe("a store installs the packed plugin by the README", () => {
     expect(packedFiles.filter((path) => /(^|\/)(bench|demo|test|tests)\/|seed-store|medusa-config/.test(path))).toEqual([])
   })
 
-  it("migrates a fresh database (the plugin's usdt_settings module included)", async () => {
+  it("migrates a fresh database (the plugin's usdt_gateway module included)", async () => {
     const output = await timed("medusa db:migrate", () => run("npx", ["--no-install", "medusa", "db:migrate"], "medusa db:migrate", storeDir, 4 * 60_000))
     expect(output).not.toMatch(/Cannot find module/)
     const tables = await adminDb(async () => {

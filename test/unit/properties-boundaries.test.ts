@@ -28,7 +28,7 @@ import { checkoutBodySchema } from "../../src/sandbox/checkout"
 import { faultsSchema } from "../../src/sandbox/faults"
 import { refundRequestSchema } from "../../src/gateway/contract"
 import { validate } from "../../src/sandbox/validation"
-import { noticeFromWebhook } from "../../src/workflows/usdt-payment-notice"
+import { noticeFromWebhook } from "../../src/completion/payment-notice"
 
 /** The core as plain JavaScript callers see it: whatever they hand in (method syntax keeps it assignable). */
 interface UntypedCore {

@@ -57,7 +57,7 @@ describe("USDT provider options", () => {
 
 describe("the credentials seam", () => {
   const saved = { baseUrl: "http://127.0.0.1:4010", merchantId: "7", apiKey: "sk_saved_key", webhookSecrets: ["whsec_saved"] }
-  const moduleWith = (credentials: typeof saved | null) => ({ usdt_settings: { retrieveCredentials: async () => credentials } })
+  const moduleWith = (credentials: typeof saved | null) => ({ usdt_gateway: { retrieveCredentials: async () => credentials } })
 
   it("prefers what the admin saved, then falls back to the options", async () => {
     const options = validateUsdtOptions(full)

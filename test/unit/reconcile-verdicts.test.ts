@@ -1,7 +1,7 @@
 import { type Payment, paymentSchema } from "../../src/gateway"
 import { medusaOwner, verdictOfCompletion } from "../../src/reconcile/medusa-verdicts"
 import { assessListedPayment, type SessionFacts } from "../../src/reconcile/verdicts"
-import type { UsdtCompletionOutcome } from "../../src/workflows/complete-usdt-payment"
+import type { UsdtCompletionOutcome } from "../../src/completion/complete-usdt-payment"
 
 const PROVIDER = "pp_usdt_usdt"
 const OWNER = medusaOwner(PROVIDER)

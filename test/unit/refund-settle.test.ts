@@ -1,8 +1,8 @@
 import { GatewayServerError, GatewayTimeoutError, type Payment, paymentSchema } from "../../src/gateway"
-import type { RefundLedgerRecord } from "../../src/modules/usdt-settings/refund-ledger"
-import { assertRefundable } from "../../src/modules/usdt-settings/refund-ledger"
+import type { RefundLedgerRecord } from "../../src/modules/usdt-gateway/refund-ledger"
+import { assertRefundable } from "../../src/modules/usdt-gateway/refund-ledger"
 import { saysNotCarriedOut } from "../../src/providers/usdt/refund"
-import { decideSettlement, UNCERTAIN_REFUND_GRACE_MS } from "../../src/workflows/usdt-refund-settle"
+import { decideSettlement, UNCERTAIN_REFUND_GRACE_MS } from "../../src/refunds/refund-settle"
 import { type LedgerRowFields, refundLedgerRow } from "../fixtures/refund-ledger-row"
 
 const NOW = Date.parse("2026-11-30T12:00:00Z")

@@ -7,7 +7,7 @@ import {
   encryptSecret,
   parseEncryptionKey,
   SecretDecryptionError,
-} from "../../src/modules/usdt-settings/crypto"
+} from "../../src/modules/usdt-gateway/crypto"
 
 const hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 const key = Buffer.from(hexKey, "hex")

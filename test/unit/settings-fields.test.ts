@@ -1,5 +1,5 @@
-import { readDeliveryFields } from "../../src/modules/usdt-settings/delivery-fields"
-import { maskSecret } from "../../src/modules/usdt-settings/masking"
+import { readDeliveryFields } from "../../src/modules/usdt-gateway/delivery-fields"
+import { maskSecret } from "../../src/modules/usdt-gateway/masking"
 
 const secret = "pk_live_9f8e7d6c5b4a39281706"
 

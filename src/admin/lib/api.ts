@@ -8,7 +8,7 @@ import type { CredentialsSource } from "../../api/admin/usdt/effective-credentia
 import type { OrderGatewayPayment } from "../../api/admin/usdt/order-payment"
 import type { PaidNoOrderView } from "../../api/admin/usdt/paid-no-order"
 import type { WebhookSelfTest } from "../../api/admin/usdt/webhook-self-test"
-import type { MaskedSettings, SaveSettingsInput } from "../../modules/usdt-settings/types"
+import type { MaskedSettings, SaveSettingsInput } from "../../modules/usdt-gateway/types"
 
 /** A server type as it arrives over JSON: dates become strings. */
 export type Json<T> = T extends Date

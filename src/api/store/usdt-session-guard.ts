@@ -9,7 +9,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
-import { usdtSettingsIn } from "../../modules/usdt-settings/saved-credentials"
+import { usdtGatewayIn } from "../../modules/usdt-gateway/saved-credentials"
 import { centsOf } from "../../providers/usdt/checkout"
 import { planCheckout } from "../../providers/usdt/checkout-plan"
 import { DEFAULT_MAX_CHECKOUTS_PER_CART_PER_HOUR } from "../../providers/usdt/options"
@@ -32,7 +32,7 @@ export async function usdtSessionGuard(req: MedusaRequest, res: MedusaResponse, 
     res.status(400).json({ type: "invalid_data", code: "usdt_invalid_session_data", message: error instanceof Error ? error.message : String(error) })
     return
   }
-  const ledger = usdtSettingsIn(req.scope)
+  const ledger = usdtGatewayIn(req.scope)
   const collectionId = req.params.id
   if (!ledger || !collectionId) return next()
   const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)

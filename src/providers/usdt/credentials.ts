@@ -1,13 +1,13 @@
 /**
  * THE seam for the gateway credentials. Everything that talks to the gateway or verifies a
  * webhook asks `resolveGatewayCredentials` for them, and `gatewayClientFor` for a client.
- * The credentials saved in the admin (the usdt_settings module, read at every call so that a
+ * The credentials saved in the admin (the usdt_gateway module, read at every call so that a
  * change takes effect without a restart) come first; the provider options are the fallback.
  */
 import { createHash } from "node:crypto"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createGatewayClient, type GatewayClient, type GatewayCredentials } from "../../gateway"
-import { readSavedCredentials, type SettingsSource } from "../../modules/usdt-settings/saved-credentials"
+import { readSavedCredentials, type SettingsSource } from "../../modules/usdt-gateway/saved-credentials"
 import { closeMerchantBudgets, merchantPacer } from "../../payments/merchant-budget"
 import { gatewayBaseUrl, type UsdtProviderOptions, webhookSecretsOf } from "./options"
 
@@ -27,8 +27,8 @@ export type { GatewayCredentials }
 
 /**
  * The effective credentials: those saved in the admin when `source` (the app container, or the
- * payment module's cradle, which sees usdt_settings through its `dependencies`) reaches the
- * settings module and a merchant id and API key are saved there; else the provider options.
+ * payment module's cradle, which sees usdt_gateway through its `dependencies`) reaches the
+ * usdt_gateway module and a merchant id and API key are saved there; else the provider options.
  */
 export async function resolveGatewayCredentials(options: UsdtProviderOptions, source: SettingsSource): Promise<GatewayCredentials> {
   const saved = await readSavedCredentials(source)

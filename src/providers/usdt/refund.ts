@@ -21,7 +21,7 @@ import {
   refundIdempotencyKey,
   refundOutcome,
 } from "../../gateway"
-import { ledgerTotals, type RefundLedger, type RefundLedgerRecord } from "../../modules/usdt-settings/refund-ledger"
+import { ledgerTotals, type RefundLedger, type RefundLedgerRecord } from "../../modules/usdt-gateway/refund-ledger"
 import { toMedusaError, USDT_ERROR_CODES } from "./errors"
 
 const NOT_CARRIED_OUT = /\bnot (?:been )?(?:carried out|processed|performed|executed)\b|\bnothing (?:was|has been) (?:done|changed|refunded)\b/i

@@ -29,13 +29,13 @@ import type {
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { formatCents, type GatewayClient, PacerQueueTimeoutError, toCents } from "../../gateway"
-import { usdtSettingsIn } from "../../modules/usdt-settings/saved-credentials"
+import { usdtGatewayIn } from "../../modules/usdt-gateway/saved-credentials"
 import { assertUsd, centsOf } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
 import { gatewayCall } from "./errors"
 import { findGatewayPayment, type LookupOptions } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
-import { refundLedgerIn } from "../../modules/usdt-settings/refund-ledger"
+import { refundLedgerIn } from "../../modules/usdt-gateway/refund-ledger"
 import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, POLL_MAX_QUEUE_MS, withCheckTime } from "./poll-budget"
 import { refundThroughGateway } from "./refund"
 import { readSessionData, recordFlag, type UsdtSessionData } from "./session-data"
@@ -101,7 +101,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
     const deps = {
       client: () => this.client(),
       options: this.options_,
-      ledger: usdtSettingsIn(this.container),
+      ledger: usdtGatewayIn(this.container),
       collectionOf: collectionReader(this.container),
     }
     return sessionCheckout(deps, { sessionId, amountCents, urls, attempt, currentAttempt })
@@ -159,7 +159,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       expiresAt: current.expires_at,
       canceledAt: current.flags?.canceled?.at,
     })
-    if (assessment.status === PaymentSessionStatus.CANCELED) await expireCheckoutRecord(usdtSettingsIn(this.container), note)
+    if (assessment.status === PaymentSessionStatus.CANCELED) await expireCheckoutRecord(usdtGatewayIn(this.container), note)
     let data: Record<string, unknown> = { ...raw, session_id: sessionId }
     if (payment) {
       data = {

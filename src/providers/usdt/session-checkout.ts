@@ -2,13 +2,13 @@
  * Gives a USDT payment session its gateway checkout, as planCheckout decides from the checkout
  * records of the session's payment collection, and records the session → collection →
  * checkout row that outlives Medusa's session (Medusa hard-deletes a replaced session).
- * Without the settings module (or a session Medusa cannot place) every session opens its own
+ * Without the usdt_gateway module (or a session Medusa cannot place) every session opens its own
  * checkout, as before.
  */
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Cents, GatewayClient } from "../../gateway"
-import type { UsdtSettingsModuleService } from "../../modules/usdt-settings"
-import type { CheckoutRecord } from "../../modules/usdt-settings/models"
+import type { UsdtGatewayModuleService } from "../../modules/usdt-gateway"
+import type { CheckoutRecord } from "../../modules/usdt-gateway/models"
 import type { InferTypeOf } from "@medusajs/framework/types"
 import { openCheckout } from "./checkout"
 import { type CheckoutRecordFacts, planCheckout } from "./checkout-plan"
@@ -35,7 +35,7 @@ export class CheckoutLimitError extends MedusaError {
 export interface SessionCheckoutDeps {
   client: () => Promise<GatewayClient>
   options: UsdtProviderOptions
-  ledger: UsdtSettingsModuleService | null
+  ledger: UsdtGatewayModuleService | null
   /** The payment collection of a Medusa payment session, or null. */
   collectionOf: (sessionId: string) => Promise<string | null>
 }
@@ -74,7 +74,7 @@ type OwnRow = Pick<
   "session_id" | "payment_collection_id" | "note" | "opened" | "amount_cents" | "checkout_url" | "expires_at" | "opened_at" | "success_url" | "cancel_url" | "state"
 >
 
-async function upsertOwnRow(ledger: UsdtSettingsModuleService, records: readonly CheckoutRecordRow[], row: OwnRow): Promise<void> {
+async function upsertOwnRow(ledger: UsdtGatewayModuleService, records: readonly CheckoutRecordRow[], row: OwnRow): Promise<void> {
   const own = records.find((record) => record.session_id === row.session_id) ?? (await ledger.listCheckoutRecords({ session_id: row.session_id }, { take: 1 }))[0]
   if (own) await ledger.updateCheckoutRecords({ id: own.id, ...row })
   else await ledger.createCheckoutRecords(row)
@@ -161,7 +161,7 @@ export function collectionReader(cradle: Record<string, unknown>): (sessionId: s
 }
 
 /** The gateway says the checkout of `note` expired (earlier than it said it would): never hand it out again. */
-export async function expireCheckoutRecord(ledger: UsdtSettingsModuleService | null, note: string, now: Date = new Date()): Promise<void> {
+export async function expireCheckoutRecord(ledger: UsdtGatewayModuleService | null, note: string, now: Date = new Date()): Promise<void> {
   if (!ledger) return
   const [opener] = await ledger.listCheckoutRecords({ note, opened: true }, { take: 1 })
   if (opener && opener.state === "open" && new Date(opener.expires_at).getTime() > now.getTime()) {

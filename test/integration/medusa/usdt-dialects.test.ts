@@ -7,7 +7,7 @@
  * reconciliation among more records than one page holds. One Medusa app for all of them.
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { refundLedgerIn } from "../../../src/modules/usdt-settings/refund-ledger"
+import { refundLedgerIn } from "../../../src/modules/usdt-gateway/refund-ledger"
 import { runUsdtReconciliation } from "../../../src/reconcile"
 import { orderIdOf } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"

@@ -8,7 +8,7 @@
 import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createGatewayClient } from "../../../src/gateway"
-import { refundLedgerIn } from "../../../src/modules/usdt-settings/refund-ledger"
+import { refundLedgerIn } from "../../../src/modules/usdt-gateway/refund-ledger"
 import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { useShop } from "./helpers/shop"

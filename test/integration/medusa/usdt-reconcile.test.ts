@@ -9,7 +9,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { z } from "zod"
 import { createGatewayClient } from "../../../src/gateway"
 import usdtReconcileJob from "../../../src/jobs/usdt-reconcile"
-import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../src/modules/usdt-settings"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../src/modules/usdt-gateway"
 import { runUsdtReconciliation } from "../../../src/reconcile"
 import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { useUsdtHarness } from "./helpers/harness"
@@ -134,7 +134,7 @@ medusaIntegrationTestRunner({
       await expectOneOrderAndCapture(checkouts)
       expect(await orderCount(container())).toBe(20)
       expect(await paymentCount(container())).toBe(20)
-      const mark = await container().resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE).getReconcileHighWaterMark()
+      const mark = await container().resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE).getReconcileHighWaterMark()
       expect(mark?.getTime()).toBeGreaterThan(testStart)
     })
 
@@ -264,7 +264,7 @@ medusaIntegrationTestRunner({
 
     it("the admin API: validates the range, refuses a second run while one is going (409), lists runs", async () => {
       // A run left `running` by a process that died is closed by the next run that takes the lock.
-      const interrupted = await container().resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE).startReconciliationRun({})
+      const interrupted = await container().resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE).startReconciliationRun({})
       const unauthenticated = await api.post("/admin/usdt/reconcile", body(range()), { validateStatus: () => true })
       expect(unauthenticated.status).toBe(401)
       for (const [data, field] of [

@@ -12,7 +12,7 @@ import { z } from "zod"
 import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { USDT_PAYMENT_PROVIDER_ID } from "../../../src/providers/usdt/registration"
 import usdtDeliveryLogPruneJob from "../../../src/jobs/usdt-delivery-log-prune"
-import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../src/modules/usdt-settings"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../src/modules/usdt-gateway"
 import { runUsdtReconciliation } from "../../../src/reconcile"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
@@ -239,7 +239,7 @@ medusaIntegrationTestRunner({
         for (const row of single) expect(row.size).toBeLessThanOrEqual(1024)
         expect(parsed.filter((row) => row.reason === "rate_limited")).toEqual([{ reason: "rate_limited", suppressed: 15, size: 0 }])
 
-        const settings = getContainer().resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+        const settings = getContainer().resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
         const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60_000)
         await settings.recordWebhookDelivery({ raw_body: "{}", verified: true, outcome: "completed", received_at: daysAgo(31) })
         await settings.recordWebhookDelivery({ raw_body: "{}", verified: true, outcome: "completed", received_at: daysAgo(29) })

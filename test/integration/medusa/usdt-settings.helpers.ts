@@ -9,7 +9,7 @@ import { logger } from "@medusajs/framework/logger"
 import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { AxiosInstance } from "axios"
-import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../src/modules/usdt-settings"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../src/modules/usdt-gateway"
 import { type UsdtHarness, useUsdtHarness } from "./helpers/harness"
 import { STORE_MERCHANT } from "./helpers/sandbox"
 
@@ -27,8 +27,8 @@ export function expectNoSecretIn(text: string): void {
 
 export type ApiClient = AxiosInstance
 
-export function settingsService(container: MedusaContainer): UsdtSettingsModuleService {
-  return container.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+export function settingsService(container: MedusaContainer): UsdtGatewayModuleService {
+  return container.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
 }
 
 /**

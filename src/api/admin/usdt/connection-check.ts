@@ -19,7 +19,7 @@ import {
   GatewayTimeoutError,
   redact,
 } from "../../../gateway"
-import type { GatewayCredentials } from "../../../modules/usdt-settings"
+import type { GatewayCredentials } from "../../../modules/usdt-gateway"
 import { checkGatewayUrl } from "./gateway-url"
 
 export type ConnectionProblem =

@@ -7,9 +7,9 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { issuePath, webhookEventSchema } from "../../../gateway"
-import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../modules/usdt-settings"
-import { completeUsdtPayment, UsdtCompletionRetryableError } from "../../../workflows/complete-usdt-payment"
-import { noticeFromWebhook } from "../../../workflows/usdt-payment-notice"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../modules/usdt-gateway"
+import { completeUsdtPayment, UsdtCompletionRetryableError } from "../../../completion/complete-usdt-payment"
+import { noticeFromWebhook } from "../../../completion/payment-notice"
 import { deliveryView, type DeliveryView } from "./delivery-view"
 
 export interface ReplayResult {
@@ -37,7 +37,7 @@ function eventOf(rawBody: string) {
 }
 
 export async function replayDelivery(container: MedusaContainer, id: string): Promise<ReplayResult> {
-  const settings = container.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+  const settings = container.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
   const delivery = await settings.retrieveWebhookDelivery(id)
   if (!delivery) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Webhook delivery ${id} was not found.`)
   if (!delivery.verified) {

@@ -1,5 +1,5 @@
 import { PAYMENT_COMPLETED } from "../../../gateway/contract"
-import type { WebhookDeliveryRecord } from "../../../modules/usdt-settings"
+import type { WebhookDeliveryRecord } from "../../../modules/usdt-gateway"
 
 /** A delivery as the admin sees it: the body's non-secret fields, without the raw body. */
 export function deliveryView(delivery: WebhookDeliveryRecord) {

@@ -10,9 +10,9 @@ import {
   type GatewayCredentials,
   readSavedCredentials,
   SecretDecryptionError,
-  USDT_SETTINGS_MODULE,
-  type UsdtSettingsModuleService,
-} from "../../../modules/usdt-settings"
+  USDT_GATEWAY_MODULE,
+  type UsdtGatewayModuleService,
+} from "../../../modules/usdt-gateway"
 import { resolveGatewayCredentials } from "../../../providers/usdt/credentials"
 import type { UsdtProviderOptions } from "../../../providers/usdt/options"
 import { usdtRegistration } from "../../../providers/usdt/registration"
@@ -21,9 +21,9 @@ import { usdtRegistration } from "../../../providers/usdt/registration"
 export type CredentialsSource = "admin" | "options" | "none"
 
 export type EffectiveCredentials =
-  | { readable: true; source: "admin" | "options"; credentials: GatewayCredentials; settings: UsdtSettingsModuleService }
-  | { readable: true; source: "none"; credentials: null; settings: UsdtSettingsModuleService }
-  | { readable: false; message: string; settings: UsdtSettingsModuleService }
+  | { readable: true; source: "admin" | "options"; credentials: GatewayCredentials; settings: UsdtGatewayModuleService }
+  | { readable: true; source: "none"; credentials: null; settings: UsdtGatewayModuleService }
+  | { readable: false; message: string; settings: UsdtGatewayModuleService }
 
 /** The provider's options, or null when it is not registered or its options are incomplete. */
 function providerOptions(scope: MedusaContainer): UsdtProviderOptions | null {
@@ -35,7 +35,7 @@ function providerOptions(scope: MedusaContainer): UsdtProviderOptions | null {
 }
 
 export async function effectiveCredentials(scope: MedusaContainer): Promise<EffectiveCredentials> {
-  const settings = scope.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+  const settings = scope.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
   try {
     const saved = await readSavedCredentials(scope)
     if (saved) return { readable: true, source: "admin", credentials: saved, settings }

@@ -9,7 +9,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { formatCents, toCents } from "../../../gateway"
 import { z } from "zod"
-import { excessRefundedCents, type RefundLedgerRecord, refundLedgerIn } from "../../../modules/usdt-settings/refund-ledger"
+import { excessRefundedCents, type RefundLedgerRecord, refundLedgerIn } from "../../../modules/usdt-gateway/refund-ledger"
 import { readSessionData } from "../../../providers/usdt/session-data"
 
 const USDT_PROVIDER_PREFIX = "pp_usdt_"

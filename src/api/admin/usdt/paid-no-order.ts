@@ -8,7 +8,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { formatCents } from "../../../gateway"
-import type { UsdtSettingsModuleService } from "../../../modules/usdt-settings"
+import type { UsdtGatewayModuleService } from "../../../modules/usdt-gateway"
 import { gatewayClientFor } from "../../../providers/usdt/credentials"
 import { gatewayCall, USDT_ERROR_CODES } from "../../../providers/usdt/errors"
 import { usdtRegistration } from "../../../providers/usdt/registration"
@@ -45,12 +45,12 @@ export function paidNoOrderView(row: CheckoutRecordRow): PaidNoOrderView {
   }
 }
 
-export async function listPaidNoOrder(settings: UsdtSettingsModuleService): Promise<PaidNoOrderView[]> {
+export async function listPaidNoOrder(settings: UsdtGatewayModuleService): Promise<PaidNoOrderView[]> {
   const rows = await settings.listCheckoutRecords({ state: [...LISTED_STATES], opened: true }, { order: { settled_at: "DESC" }, take: 100 })
   return rows.map(paidNoOrderView)
 }
 
-async function refundOnce(scope: MedusaContainer, settings: UsdtSettingsModuleService, id: string): Promise<PaidNoOrderView> {
+async function refundOnce(scope: MedusaContainer, settings: UsdtGatewayModuleService, id: string): Promise<PaidNoOrderView> {
   const [row] = await settings.listCheckoutRecords({ id }, { take: 1 })
   if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `No paid checkout ${id}`)
   if (row.state !== "paid_no_order" || !row.gateway_payment_id || !row.paid_cents) {
@@ -82,6 +82,6 @@ async function refundOnce(scope: MedusaContainer, settings: UsdtSettingsModuleSe
 }
 
 /** Refunds a "paid, no order" payment in full through the gateway; one at a time per record. */
-export async function refundPaidNoOrder(scope: MedusaContainer, settings: UsdtSettingsModuleService, id: string): Promise<PaidNoOrderView> {
+export async function refundPaidNoOrder(scope: MedusaContainer, settings: UsdtGatewayModuleService, id: string): Promise<PaidNoOrderView> {
   return scope.resolve(Modules.LOCKING).execute(`usdt-paid-no-order-refund:${id}`, () => refundOnce(scope, settings, id), { timeout: 30 })
 }

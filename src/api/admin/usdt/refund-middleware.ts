@@ -5,8 +5,8 @@
  * Payments of other providers pass straight through.
  */
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { isUsdtProvider, usdtPaymentFacts, usdtRefundTools } from "../../../workflows/usdt-refund-context"
-import { assertStoreKnowsGatewayRefunds } from "../../../workflows/usdt-refund-record"
+import { isUsdtProvider, usdtPaymentFacts, usdtRefundTools } from "../../../refunds/refund-context"
+import { assertStoreKnowsGatewayRefunds } from "../../../refunds/refund-record"
 import { refundLockingOf, refundLockKey, withRefundLock } from "./refund-lock"
 
 function untilAnswered(res: MedusaResponse): Promise<void> {

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto"
 import { request } from "undici"
 import { signWebhook } from "../../../gateway"
-import type { GatewayCredentials, UsdtSettingsModuleService, WebhookDeliveryRecord } from "../../../modules/usdt-settings"
+import type { GatewayCredentials, UsdtGatewayModuleService, WebhookDeliveryRecord } from "../../../modules/usdt-gateway"
 
 export const TEST_WEBHOOK_EVENT = "usdt.test_webhook"
 export const TEST_NOTE_PREFIX = "usdt-test-"
@@ -47,7 +47,7 @@ export function testWebhookBody(merchantId: string, note: string, now: Date) {
   }
 }
 
-async function findDelivery(settings: UsdtSettingsModuleService, note: string): Promise<WebhookDeliveryRecord | null> {
+async function findDelivery(settings: UsdtGatewayModuleService, note: string): Promise<WebhookDeliveryRecord | null> {
   const [delivery] = await settings.listWebhookDeliveryEntries({ note }, { take: 1, order: { received_at: "DESC" } })
   return delivery ?? null
 }
@@ -78,7 +78,7 @@ function verdict(status: number, delivery: WebhookDeliveryRecord | null): { ok: 
 export async function sendTestWebhook(input: {
   url: string
   credentials: GatewayCredentials
-  settings: UsdtSettingsModuleService
+  settings: UsdtGatewayModuleService
   now?: () => number
 }): Promise<WebhookSelfTest> {
   const now = input.now ?? Date.now

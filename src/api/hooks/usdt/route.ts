@@ -12,11 +12,11 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { verifyWebhook } from "../../../gateway"
-import { logWebhookDelivery } from "../../../modules/usdt-settings/delivery-recorder"
+import { logWebhookDelivery } from "../../../modules/usdt-gateway/delivery-recorder"
 import { type GatewayCredentials, GatewayNotConnectedError, resolveGatewayCredentials } from "../../../providers/usdt/credentials"
 import { usdtRegistration } from "../../../providers/usdt/registration"
-import { completeUsdtPayment, UsdtCompletionRetryableError } from "../../../workflows/complete-usdt-payment"
-import { noticeFromWebhook } from "../../../workflows/usdt-payment-notice"
+import { completeUsdtPayment, UsdtCompletionRetryableError } from "../../../completion/complete-usdt-payment"
+import { noticeFromWebhook } from "../../../completion/payment-notice"
 
 function rawBodyOf(req: MedusaRequest): Buffer | string | undefined {
   const raw: unknown = req.rawBody

@@ -9,7 +9,7 @@
  * The range's run does not move the scheduled job's high-water mark.
  */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../../modules/usdt-settings"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../../modules/usdt-gateway"
 import { ReconcileAlreadyRunningError, reconcileSettingsFromEnv, runUsdtReconciliation } from "../../../../reconcile"
 import { rangeSchema } from "../../../../reconcile/window"
 import { parseOrRespond } from "../validators"
@@ -24,7 +24,7 @@ export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse)
     res.status(result.summary.complete ? 200 : 502).json({ run: reconcileRunView(result.run), summary: result.summary })
   } catch (error) {
     if (!(error instanceof ReconcileAlreadyRunningError)) throw error
-    const runs = req.scope.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+    const runs = req.scope.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
     const latest = (await runs.listReconciliationRuns({ limit: 1 })).items[0]
     res.status(409).json({
       type: "conflict",

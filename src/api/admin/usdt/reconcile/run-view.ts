@@ -4,7 +4,7 @@
  * when a run saw more than it keeps).
  */
 import { z } from "zod"
-import type { ReconciliationRunRecord } from "../../../../modules/usdt-settings/types"
+import type { ReconciliationRunRecord } from "../../../../modules/usdt-gateway/types"
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from "../../../../reconcile/types"
 
 const listedSchema = z.looseObject({

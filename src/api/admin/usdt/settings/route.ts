@@ -7,7 +7,7 @@
  *      and so is a base URL that is not the gateway's public https address (gateway-url.ts).
  */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { USDT_SETTINGS_MODULE, type UsdtSettingsModuleService } from "../../../../modules/usdt-settings"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../../modules/usdt-gateway"
 import { usdtRegistration } from "../../../../providers/usdt/registration"
 import { credentialsSource } from "../effective-credentials"
 import { checkGatewayUrl } from "../gateway-url"
@@ -15,14 +15,14 @@ import { type FieldErrors, parseOrRespond, respondInvalid, saveSettingsSchema } 
 import { webhookUrl } from "../webhook-url"
 
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
-  const settings = req.scope.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+  const settings = req.scope.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
   res.json({ settings: await settings.retrieveMaskedSettings(), webhook_url: webhookUrl(req), source: await credentialsSource(req.scope) })
 }
 
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
   const input = parseOrRespond(saveSettingsSchema, req.body, res, "settings")
   if (!input) return
-  const settings = req.scope.resolve<UsdtSettingsModuleService>(USDT_SETTINGS_MODULE)
+  const settings = req.scope.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
   const current = await settings.retrieveMaskedSettings()
 
   // The gateway cannot be called without both: the first save must bring them.

@@ -5,7 +5,7 @@
  */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
-import { excessLeftCents, refundExcess } from "../../../../../../workflows/usdt-refund-excess"
+import { excessLeftCents, refundExcess } from "../../../../../../refunds/refund-excess"
 import { retrieveOrderGatewayPayments } from "../../../order-payment"
 import { withOrderRefunds } from "../../../order-refunds"
 import { parseOrRespond, refundExcessSchema } from "../../../validators"

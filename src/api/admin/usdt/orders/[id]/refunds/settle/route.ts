@@ -7,8 +7,8 @@
  */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { formatCents } from "../../../../../../../gateway"
-import { usdtPaymentFacts } from "../../../../../../../workflows/usdt-refund-context"
-import { recordGatewayRefunds, unknownToStoreCents } from "../../../../../../../workflows/usdt-refund-record"
+import { usdtPaymentFacts } from "../../../../../../../refunds/refund-context"
+import { recordGatewayRefunds, unknownToStoreCents } from "../../../../../../../refunds/refund-record"
 import { retrieveOrderGatewayPayments } from "../../../../order-payment"
 import { withOrderRefunds } from "../../../../order-refunds"
 import { parseOrRespond, settleRefundsSchema } from "../../../../validators"

@@ -9,9 +9,9 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { type Cents, formatCents } from "../gateway"
-import type { RefundLedgerRecord } from "../modules/usdt-settings/refund-ledger"
-import type { UsdtPaymentFacts, UsdtRefundTools } from "./usdt-refund-context"
-import { type Settlement, settleGatewayRefunds } from "./usdt-refund-settle"
+import type { RefundLedgerRecord } from "../modules/usdt-gateway/refund-ledger"
+import type { UsdtPaymentFacts, UsdtRefundTools } from "./refund-context"
+import { type Settlement, settleGatewayRefunds } from "./refund-settle"
 
 const usd = (cents: Cents) => `${formatCents(cents)} USD`
 

@@ -8,8 +8,8 @@
 import { z } from "zod"
 import { type Cents, type Payment, toCents } from "../gateway"
 import { gatewayCall } from "../providers/usdt/errors"
-import type { RefundLedgerRecord, SettleRefundInput } from "../modules/usdt-settings/refund-ledger"
-import type { UsdtRefundTools } from "./usdt-refund-context"
+import type { RefundLedgerRecord, SettleRefundInput } from "../modules/usdt-gateway/refund-ledger"
+import type { UsdtRefundTools } from "./refund-context"
 
 /** How long an unanswered refund may still land at the gateway. */
 export const UNCERTAIN_REFUND_GRACE_MS = 10 * 60_000

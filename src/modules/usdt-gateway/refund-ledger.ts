@@ -6,7 +6,7 @@ import type { InferTypeOf } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { formatCents } from "../../gateway/money"
 import type { RefundLedgerRow } from "./models/refund-ledger"
-import { type SettingsSource, settingsModuleIn, USDT_SETTINGS_MODULE } from "./saved-credentials"
+import { type SettingsSource, settingsModuleIn, USDT_GATEWAY_MODULE } from "./saved-credentials"
 
 export type RefundLedgerRecord = InferTypeOf<typeof RefundLedgerRow>
 
@@ -104,7 +104,7 @@ export function refundLedgerIn(source: SettingsSource): RefundLedger {
   if (isRefundLedger(service)) return service
   throw new MedusaError(
     MedusaError.Types.UNEXPECTED_STATE,
-    `The USDT refund ledger (module "${USDT_SETTINGS_MODULE}") is not reachable: register the module in medusa-config and list it in the ` +
-      `payment module's dependencies (dependencies: ["${USDT_SETTINGS_MODULE}"]). No refund was sent.`
+    `The USDT refund ledger (module "${USDT_GATEWAY_MODULE}") is not reachable: register the module in medusa-config and list it in the ` +
+      `payment module's dependencies (dependencies: ["${USDT_GATEWAY_MODULE}"]). No refund was sent.`
   )
 }

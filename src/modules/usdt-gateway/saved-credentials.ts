@@ -5,10 +5,10 @@
  * Null when the module is not registered there or nothing usable is saved, so the caller falls
  * back to its own options; an error when secrets are saved but cannot be decrypted.
  */
-import type UsdtSettingsModuleService from "./service"
+import type UsdtGatewayModuleService from "./service"
 import type { GatewayCredentials } from "./types"
 
-export const USDT_SETTINGS_MODULE = "usdt_settings"
+export const USDT_GATEWAY_MODULE = "usdt_gateway"
 
 interface CredentialsReader {
   retrieveCredentials(): Promise<GatewayCredentials | null>
@@ -32,14 +32,14 @@ function attempt(read: () => unknown): unknown {
   }
 }
 
-/** The settings module's service as `source` holds it (unchecked), or undefined when it holds none. */
+/** The usdt_gateway module's service as `source` holds it (unchecked), or undefined when it holds none. */
 export function settingsModuleIn(source: SettingsSource): unknown {
   // A cradle resolves on property access; a container has a `resolve` method.
-  const direct = attempt(() => Reflect.get(source, USDT_SETTINGS_MODULE))
+  const direct = attempt(() => Reflect.get(source, USDT_GATEWAY_MODULE))
   if (typeof direct === "object" && direct !== null) return direct
   const resolve = attempt(() => Reflect.get(source, "resolve"))
   if (typeof resolve !== "function") return undefined
-  return attempt(() => Reflect.apply(resolve, source, [USDT_SETTINGS_MODULE, { allowUnregistered: true }]))
+  return attempt(() => Reflect.apply(resolve, source, [USDT_GATEWAY_MODULE, { allowUnregistered: true }]))
 }
 
 function settingsServiceIn(source: SettingsSource): CredentialsReader | null {
@@ -53,12 +53,12 @@ export async function readSavedCredentials(source: SettingsSource): Promise<Gate
   return service ? service.retrieveCredentials() : null
 }
 
-function isSettingsService(value: unknown): value is UsdtSettingsModuleService {
+function isSettingsService(value: unknown): value is UsdtGatewayModuleService {
   return isCredentialsReader(value) && typeof Reflect.get(value, "listCheckoutRecords") === "function"
 }
 
-/** The settings module's service as `source` sees it, or null when it is not registered there. */
-export function usdtSettingsIn(source: SettingsSource): UsdtSettingsModuleService | null {
+/** The usdt_gateway module's service as `source` sees it, or null when it is not registered there. */
+export function usdtGatewayIn(source: SettingsSource): UsdtGatewayModuleService | null {
   const service = settingsServiceIn(source)
   return isSettingsService(service) ? service : null
 }

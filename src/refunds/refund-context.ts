@@ -7,12 +7,12 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
 import { type Cents, type GatewayClient, toCents } from "../gateway"
-import { type RefundLedger, refundLedgerIn } from "../modules/usdt-settings/refund-ledger"
+import { type RefundLedger, refundLedgerIn } from "../modules/usdt-gateway/refund-ledger"
 import { centsOf } from "../providers/usdt/checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "../providers/usdt/credentials"
 import { usdtRegistration } from "../providers/usdt/registration"
 import { readSessionData } from "../providers/usdt/session-data"
-import { findOrderOfCollection } from "./usdt-payment-records"
+import { findOrderOfCollection } from "../completion/payment-records"
 
 export interface UsdtRefundTools {
   client: GatewayClient

@@ -1,5 +1,5 @@
 /**
- * The USDT settings module's service: the gateway settings (one row, secrets encrypted with
+ * The usdt_gateway module's service: the gateway settings (one row, secrets encrypted with
  * ./crypto.ts), the webhook delivery log and the reconciliation runs. Secrets leave this
  * service only decrypted through retrieveCredentials (for the server's own calls) or masked
  * through retrieveMaskedSettings; no method logs a secret or puts one in an error.
@@ -58,7 +58,7 @@ const SECRET_COLUMNS = {
 interface TransactionManager {
   getTransactionContext(): { raw(sql: string, bindings: readonly string[]): Promise<unknown> } | undefined
 }
-type SettingsRow = Awaited<ReturnType<UsdtSettingsModuleService["listGatewaySettings"]>>[number]
+type SettingsRow = Awaited<ReturnType<UsdtGatewayModuleService["listGatewaySettings"]>>[number]
 
 function pageOf(input: PageInput): { take: number; skip: number } {
   const take = Math.min(Math.max(Math.trunc(input.limit ?? DEFAULT_PAGE), 1), MAX_PAGE)
@@ -66,7 +66,7 @@ function pageOf(input: PageInput): { take: number; skip: number } {
   return { take, skip }
 }
 
-class UsdtSettingsModuleService extends MedusaService({
+class UsdtGatewayModuleService extends MedusaService({
   GatewaySetting,
   // Keyed apart from the models' names so that the generated CRUD methods
   // (createWebhookDeliveryEntries, listAndCountReconciliationRunEntries…) leave the domain
@@ -328,4 +328,4 @@ class UsdtSettingsModuleService extends MedusaService({
   }
 }
 
-export default UsdtSettingsModuleService
+export default UsdtGatewayModuleService

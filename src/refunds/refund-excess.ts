@@ -5,10 +5,10 @@
  */
 import { MedusaError } from "@medusajs/framework/utils"
 import { type Cents, formatCents } from "../gateway"
-import { excessRefundedCents, type RefundLedgerRecord } from "../modules/usdt-settings/refund-ledger"
+import { excessRefundedCents, type RefundLedgerRecord } from "../modules/usdt-gateway/refund-ledger"
 import { refundThroughGateway } from "../providers/usdt/refund"
-import type { UsdtPaymentFacts, UsdtRefundTools } from "./usdt-refund-context"
-import { assertStoreKnowsGatewayRefunds } from "./usdt-refund-record"
+import type { UsdtPaymentFacts, UsdtRefundTools } from "./refund-context"
+import { assertStoreKnowsGatewayRefunds } from "./refund-record"
 
 /** Paid beyond the order's amount and not yet returned, in cents (0 when nothing is left). */
 export function excessLeftCents(facts: UsdtPaymentFacts, rows: readonly RefundLedgerRecord[]): Cents {

@@ -1,6 +1,6 @@
 /**
  * Payments of checkouts whose Medusa session is gone (Medusa hard-deletes a session when the
- * cart changes or a session is re-created). The checkout records (usdt_settings) remember
+ * cart changes or a session is re-created). The checkout records (usdt_gateway) remember
  * which payment collection, and so which cart, each note belongs to:
  *
  *   - another session of the cart reuses the checkout           → complete through that session;
@@ -14,13 +14,13 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createPaymentSessionsWorkflow } from "@medusajs/medusa/core-flows"
 import { z } from "zod"
 import { formatCents } from "../gateway"
-import type { UsdtSettingsModuleService } from "../modules/usdt-settings"
-import type { CheckoutRecordState } from "../modules/usdt-settings/models"
-import { usdtSettingsIn } from "../modules/usdt-settings/saved-credentials"
+import type { UsdtGatewayModuleService } from "../modules/usdt-gateway"
+import type { CheckoutRecordState } from "../modules/usdt-gateway/models"
+import { usdtGatewayIn } from "../modules/usdt-gateway/saved-credentials"
 import { centsOf } from "../providers/usdt/checkout"
 import type { CheckoutRecordRow } from "../providers/usdt/session-checkout"
-import { findCartOfCollection, findOrderOfCart, findPaymentSession, type SessionRecord } from "./usdt-payment-records"
-import type { UsdtPaymentNotice } from "./usdt-payment-notice"
+import { findCartOfCollection, findOrderOfCart, findPaymentSession, type SessionRecord } from "./payment-records"
+import type { UsdtPaymentNotice } from "./payment-notice"
 
 export type LateResolution =
   | { session: SessionRecord }
@@ -35,13 +35,13 @@ const collectionSchema = z.looseObject({
 
 const SETTLED: ReadonlySet<CheckoutRecordState> = new Set(["paid_no_order", "refunding", "refunded"])
 
-async function openerOf(ledger: UsdtSettingsModuleService, note: string): Promise<{ opener?: CheckoutRecordRow; others: CheckoutRecordRow[] }> {
+async function openerOf(ledger: UsdtGatewayModuleService, note: string): Promise<{ opener?: CheckoutRecordRow; others: CheckoutRecordRow[] }> {
   const rows = await ledger.listCheckoutRecords({ note }, { order: { opened_at: "DESC" } })
   return { opener: rows.find((row) => row.opened), others: rows.filter((row) => !row.opened) }
 }
 
 /** Marks the checkout of `note` as paid without an order (idempotent; keeps a refund under way). */
-export async function markPaidNoOrder(ledger: UsdtSettingsModuleService, row: CheckoutRecordRow, notice: UsdtPaymentNotice, detail: string, extra: { cart_id?: string | null; order_id?: string | null } = {}): Promise<void> {
+export async function markPaidNoOrder(ledger: UsdtGatewayModuleService, row: CheckoutRecordRow, notice: UsdtPaymentNotice, detail: string, extra: { cart_id?: string | null; order_id?: string | null } = {}): Promise<void> {
   if (SETTLED.has(row.state)) return
   await ledger.updateCheckoutRecords({
     id: row.id,
@@ -57,7 +57,7 @@ export async function markPaidNoOrder(ledger: UsdtSettingsModuleService, row: Ch
 
 /** Records what the completion path did with the checkout of `note` (completed, or paid without an order). */
 export async function recordCheckoutOutcome(container: MedusaContainer, note: string, notice: UsdtPaymentNotice, outcome: { kind: "completed" | "paid_no_order"; detail?: string; cart_id?: string; order_id?: string }): Promise<void> {
-  const ledger = usdtSettingsIn(container)
+  const ledger = usdtGatewayIn(container)
   if (!ledger) return
   const { opener } = await openerOf(ledger, note)
   if (!opener) return
@@ -109,7 +109,7 @@ export async function resolveReplacedSession(container: MedusaContainer, note: s
     outcome: "session_not_found" as const,
     detail: "paid for a checkout this store opened, but its payment session was since deleted and no record ties it to a cart; needs a manual refund or order",
   }
-  const ledger = usdtSettingsIn(container)
+  const ledger = usdtGatewayIn(container)
   if (!ledger) return gone
   const { opener, others } = await openerOf(ledger, note)
   if (!opener) return gone

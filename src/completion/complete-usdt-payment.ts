@@ -30,9 +30,9 @@ import { gatewayFailureOf } from "../providers/usdt/errors"
 import { confirmationContext } from "../providers/usdt/poll-budget"
 import { usdtRegistration } from "../providers/usdt/registration"
 import { readSessionData } from "../providers/usdt/session-data"
-import { recordCheckoutOutcome, resolveReplacedSession } from "./usdt-late-payment"
-import { findCartOfCollection, findOrderOfCart, findOrderOfCollection, findPaymentSession } from "./usdt-payment-records"
-import type { UsdtPaymentNotice } from "./usdt-payment-notice"
+import { recordCheckoutOutcome, resolveReplacedSession } from "./late-payment"
+import { findCartOfCollection, findOrderOfCart, findOrderOfCollection, findPaymentSession } from "./payment-records"
+import type { UsdtPaymentNotice } from "./payment-notice"
 
 export type UsdtCompletionOutcome =
   /** This call authorized the payment and the cart's order exists now. */
@@ -192,7 +192,7 @@ export async function completeUsdtPayment(container: MedusaContainer, input: Com
   let session = await findPaymentSession(container, note)
   if (!session) {
     if (!MEDUSA_SESSION_ID.test(note)) return finish({ ...base, outcome: "unknown_note", detail: `note ${JSON.stringify(note)} names no payment session` })
-    // The session was replaced: the checkout records know its cart (usdt-late-payment.ts).
+    // The session was replaced: the checkout records know its cart (late-payment.ts).
     const late = await resolveReplacedSession(container, note, notice, providerId)
     if (!("session" in late)) return finish({ ...base, payment_session_id: note, ...late })
     session = late.session

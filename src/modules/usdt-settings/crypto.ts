@@ -1,2 +1,0 @@
-/** The settings module's secrets at rest: the neutral AES-256-GCM helpers, shared with the Shopify app. */
-export * from "../../secrets/aes-gcm"
