@@ -2,7 +2,7 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".medusa/", "dist/", ".demo/", "test-artifacts/", "coverage/"] },
+  { ignores: ["node_modules/", ".medusa/", "dist/", "admin/dist/", ".demo/", "test-artifacts/", "coverage/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,6 +4,8 @@
  * credentials saved) and the app; prints the URLs and writes .demo/shopify-ready.json. The
  * stand-in's page at its root is a small checkout: choose an amount, "Pay with USDT", pay on the
  * hosted page, land on "payment resolved". Ctrl-C stops everything; a second run reuses the database.
+ * Env: PORT, STANDIN_PORT, SANDBOX_PORT, DATABASE_URL, REDIS_URL, SHOPIFY_QUEUE_PREFIX,
+ * DEMO_STATE_DIR (default .demo), SANDBOX_MERCHANT_ID / SANDBOX_API_KEY / SANDBOX_WEBHOOK_SECRET.
  */
 import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -11,7 +13,7 @@ import { join } from "node:path"
 import { startLocalStack } from "../src/shopify/local-stack"
 
 const SHOP = "usdt-demo.myshopify.com"
-const stateDir = join(__dirname, "..", ".demo")
+const stateDir = process.env.DEMO_STATE_DIR || join(__dirname, "..", ".demo")
 const readyFile = join(stateDir, "shopify-ready.json")
 
 /** The key that encrypts the shop's gateway secrets: made once, kept in .demo/. */
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     databaseUrl: process.env.DATABASE_URL || "postgres://postgres@localhost:5432/usdt_shopify_demo",
     redisUrl: process.env.REDIS_URL || "redis://127.0.0.1:6379",
-    queuePrefix: "usdt-shopify-demo",
+    queuePrefix: process.env.SHOPIFY_QUEUE_PREFIX || "usdt-shopify-demo",
     shops: { [SHOP]: merchant },
     port: Number(process.env.PORT || 8081),
     standinPort: Number(process.env.STANDIN_PORT || 8082),

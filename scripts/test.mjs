@@ -51,6 +51,8 @@ if (only.length === 0) {
   ok = run("type check (tsc --noEmit)", "npx", ["tsc", "--noEmit"]) && ok
   // The admin extensions have their own tsconfig (bundler resolution, JSX); the root one excludes them.
   ok = run("type check admin (tsc -p src/admin)", "npx", ["tsc", "--noEmit", "-p", "src/admin/tsconfig.json"]) && ok
+  // The Shopify app's merchant page (admin/src, Polaris React) likewise.
+  ok = run("type check merchant page (tsc -p admin)", "npx", ["tsc", "--noEmit", "-p", "admin/tsconfig.json"]) && ok
   ok = run("lint (eslint)", "npx", ["eslint", "."]) && ok
   // What a store installs: the plugin as `medusa plugin:build` compiles it (server and admin).
   const built = run("plugin build (medusa plugin:build)", "npx", ["medusa", "plugin:build"], { MEDUSA_DISABLE_TELEMETRY: "true" })

@@ -1,10 +1,11 @@
 /**
- * The merchant page (`admin/index.html`, served at /admin) and its JSON API under /admin/api.
+ * The merchant page (`admin/index.html`, served at /admin, with its Polaris bundle from
+ * admin/dist at /admin/assets/: `npm run build:admin`) and its JSON API under /admin/api.
  * Opening the app from Shopify (a signed launch URL) starts a merchant session; every API call
  * takes the shop from that session only, so nothing a page sends can reach another shop. POSTs
  * must be JSON (a cross-site form cannot send that). Secrets are never sent back, only masked.
  */
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { z } from "zod"
 import { createGatewayClient, GatewayAuthError, GatewayError, signWebhook } from "../../gateway"
@@ -16,7 +17,12 @@ import { createMerchantSessions } from "../merchant/session"
 import { firstIssue, shopDomain } from "../schemas"
 import { gatewayWebhookUrl } from "./payment-sessions"
 
-const PAGE_FILE = join(__dirname, "..", "..", "..", "admin", "index.html")
+const ADMIN_DIR = join(__dirname, "..", "..", "..", "admin")
+const PAGE_FILE = join(ADMIN_DIR, "index.html")
+/** The bundle's files (scripts/build-admin.ts): nothing else under admin/ is served. */
+const ASSETS: Record<string, string> = { "app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8" }
+/** Polaris sets inline style attributes and uses data: SVGs in its CSS; scripts come only from the app. */
+const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 const secret = z.string().trim().min(8, { error: "must be at least 8 characters" }).max(256)
 const settingsBody = z.object({
@@ -91,7 +97,16 @@ export function registerMerchantRoutes(router: Router, ctx: AppContext): void {
       return { status: 302, headers: { location: "/admin/", "set-cookie": sessions.issue(shop.data) } }
     }
     if (!sessions.shopOf(incoming.headers)) return problem(401, "Open the app from your Shopify admin to sign in.", { code: "no_session" })
-    return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'" }, body: readFileSync(PAGE_FILE, "utf8") }
+    return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP }, body: readFileSync(PAGE_FILE, "utf8") }
+  })
+
+  // The page's code and styles hold nothing of a shop: served without a session.
+  router.add("GET", "/admin/assets/:file", async (incoming) => {
+    const type = Object.hasOwn(ASSETS, incoming.params.file) ? ASSETS[incoming.params.file] : undefined
+    if (!type) return problem(404, "No such file.")
+    const file = join(ADMIN_DIR, "dist", incoming.params.file)
+    if (!existsSync(file)) return problem(503, "The merchant page is not built: run `npm run build:admin`.", { code: "page_not_built" })
+    return { status: 200, headers: { "content-type": type, "cache-control": "no-cache", "x-content-type-options": "nosniff" }, body: readFileSync(file, "utf8") }
   })
 
   router.add("GET", "/admin/api/settings", async (incoming) => {

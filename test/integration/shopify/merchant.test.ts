@@ -4,6 +4,7 @@
  * masked, saving/removing calls paymentsAppConfigure(ready: true/false), the checks run, the
  * shop's payments are listed; bad input gets a 4xx and one shop cannot read or change another's.
  */
+import { buildAdminPage } from "../../../scripts/build-admin"
 import { SCHEMA } from "../../../src/shopify/db/migrations"
 import { type Bench, control, installShop, MERCHANTS, requestPayment, SHOP_A, SHOP_B, startBench } from "./harness"
 
@@ -11,7 +12,9 @@ let bench: Bench
 let cookieA = ""
 
 beforeAll(async () => {
-  bench = await startBench({ name: "merchant", workers: false })
+  // The page's Polaris bundle (what `npm run shopify` builds first), ≈ 0.5 s.
+  const [started] = await Promise.all([startBench({ name: "merchant", workers: false }), buildAdminPage()])
+  bench = started
   await installShop(bench, SHOP_A, false)
   await installShop(bench, SHOP_B)
 }, 30_000)
@@ -51,7 +54,17 @@ describe("merchant page", () => {
     cookieA = await launch(SHOP_A)
     const page = await fetch(`${bench.appUrl}/admin/`, { headers: { cookie: cookieA } })
     expect(page.status).toBe(200)
-    expect(await page.text()).toContain("Webhook URL")
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self';")
+    const html = await page.text()
+    expect(html).toContain('<div id="root">')
+    for (const [asset, type, mark] of [["app.js", "text/javascript", "Webhook URL"], ["app.css", "text/css", ".Polaris-Page"]]) {
+      expect(html).toContain(`/admin/assets/${asset}`)
+      const served = await fetch(`${bench.appUrl}/admin/assets/${asset}`)
+      expect(served.status).toBe(200)
+      expect(served.headers.get("content-type")).toContain(type)
+      expect(await served.text()).toContain(mark)
+    }
+    for (const other of ["index.html", "..%2Findex.html", "app.js.map"]) expect((await fetch(`${bench.appUrl}/admin/assets/${other}`)).status).toBe(404)
   })
 
   it("refuses bad input with a clear 4xx and wrong credentials with 422, saving nothing", async () => {
