@@ -19,7 +19,7 @@ import { gatewayWebhookUrl } from "./payment-sessions"
 const PAGE_FILE = join(__dirname, "..", "..", "..", "admin", "index.html")
 
 const secret = z.string().trim().min(8, { error: "must be at least 8 characters" }).max(256)
-const settingsBody = z.object({
+export const settingsBody = z.object({
   merchant_id: z.string().trim().regex(/^\d{1,12}$/, { error: "must be the gateway's numeric merchant id" }),
   /** Empty or absent: keep the saved one. */
   api_key: secret.optional().or(z.literal("")),
@@ -90,7 +90,8 @@ export function registerMerchantRoutes(router: Router, ctx: AppContext): void {
       if (!(await ctx.shops.get(shop.data))?.installed) return { status: 302, headers: { location: `/shopify/auth?shop=${shop.data}` } }
       return { status: 302, headers: { location: "/admin/", "set-cookie": sessions.issue(shop.data) } }
     }
-    if (!sessions.shopOf(incoming.headers)) return problem(401, "Open the app from your Shopify admin to sign in.", { code: "no_session" })
+    const who = await merchant(incoming)
+    if ("reply" in who) return who.reply
     return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'" }, body: readFileSync(PAGE_FILE, "utf8") }
   })
 
