@@ -30,6 +30,7 @@ export type Handler = (incoming: Incoming) => Promise<Reply | null>
 
 interface Route {
   method: string
+  path: string
   parts: string[]
   handler: Handler
 }
@@ -76,7 +77,12 @@ export function createRouter() {
 
   return {
     add(method: "GET" | "POST", path: string, handler: Handler): void {
-      routes.push({ method, parts: path.split("/").filter(Boolean), handler })
+      routes.push({ method, path, parts: path.split("/").filter(Boolean), handler })
+    },
+
+    /** Every route registered, as method and path pattern (the security suite checks each one is attacked). */
+    list(): Array<{ method: string; path: string }> {
+      return routes.map(({ method, path }) => ({ method, path }))
     },
 
     /** The route for a request: a handler with its params, or why not (404/405). */

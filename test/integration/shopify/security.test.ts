@@ -13,6 +13,7 @@
  */
 import { z } from "zod"
 import { signWebhook } from "../../../src/gateway"
+import { buildRouter } from "../../../src/shopify/app"
 import { SCHEMA } from "../../../src/shopify/db/migrations"
 import { reconcileShop } from "../../../src/shopify/reconcile/run"
 import { type AttackCount, attackCount, bodyOf, type RawAnswer, sendRaw } from "../../security/raw-http"
@@ -167,6 +168,20 @@ describe("attack corpus: every attack is refused 4xx, never 5xx, and changes not
   ] as const)("%s", async (_title, endpoint, build) => {
     await corpus(endpoint, build(targets))
   })
+})
+
+it("every route of the app that takes input is in the corpus", () => {
+  const attacked = [gatewayWebhookAttacks, shopifyWebhookAttacks, paymentSessionAttacks, refundSessionAttacks, returnAttacks, oauthAttacks, merchantAttacks].flatMap((build) => build(targets))
+  const segments = (path: string) => path.split("?")[0].split("/").filter(Boolean)
+  const hits = (pattern: string, path: string) => {
+    const want = segments(pattern)
+    const got = segments(path)
+    return want.length === got.length && want.every((part, i) => part.startsWith(":") || part === got[i])
+  }
+  const routes = buildRouter(bench.app.ctx).list().filter((route) => route.path !== "/health")
+  expect(routes.length).toBeGreaterThanOrEqual(14)
+  const missed = routes.filter((route) => !attacked.some((attack) => attack.method === route.method && hits(route.path, attack.path)))
+  expect(missed).toEqual([])
 })
 
 describe("auth: one shop's merchant session never reaches another shop", () => {
