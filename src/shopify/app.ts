@@ -27,6 +27,7 @@ import { registerRefundSessionRoutes } from "./routes/refund-sessions"
 import { registerReturnRoutes } from "./routes/return"
 import { registerShopifyWebhookRoutes } from "./routes/shopify-webhooks"
 import { createShopifyApi } from "./shopify-api"
+import { encryptedSessionStorage, widenTokenColumns } from "./session-storage"
 import { createPaymentSessionStore } from "./store/payment-sessions"
 import { createRefundSessionStore } from "./store/refund-sessions"
 import { createShopStore } from "./store/shops"
@@ -53,8 +54,10 @@ export async function createContext(config: ShopifyAppConfig, quiet = false): Pr
   const log = createLogger("shopify", quiet)
   const pool = createPool(config.databaseUrl, log.warn)
   await migrate(pool)
-  const sessions = new PostgreSQLSessionStorage(config.databaseUrl, { sessionTableName: SESSION_TABLE })
-  await sessions.ready
+  const storage = new PostgreSQLSessionStorage(config.databaseUrl, { sessionTableName: SESSION_TABLE })
+  await storage.ready
+  await widenTokenColumns(pool, SESSION_TABLE)
+  const sessions = encryptedSessionStorage(storage, config.encryptionKey)
   const { api, fetch } = createShopifyApi(config)
   const tokens = createOfflineTokens(api, sessions)
   const shops = createShopStore(pool, config.encryptionKey)
@@ -83,7 +86,7 @@ export async function createContext(config: ShopifyAppConfig, quiet = false): Pr
       await queues.close()
       await ctx.reconcile?.close()
       await gateways.close()
-      await sessions.disconnect()
+      await storage.disconnect()
       await pool.end()
       connection.disconnect()
     },
@@ -110,6 +113,8 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
   const reconciler = config.queues.workers ? startReconcileWorker(ctx, connection, config.queues.prefix, config.reconcile.lookbackMs) : undefined
   const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, onError: ctx.log.warn, tls: config.tls })
   if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
+  // Shopify signs nothing on the session requests: without mTLS anyone who can reach the app can send one.
+  if (server && !config.tls?.clientCa) ctx.log.warn("SHOPIFY_MTLS_CA is not set: payment and refund session requests are not authenticated; in production run with SHOPIFY_TLS_* and SHOPIFY_MTLS_CA")
   return {
     url: server?.url ?? "",
     ctx,

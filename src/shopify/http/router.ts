@@ -30,6 +30,7 @@ export type Handler = (incoming: Incoming) => Promise<Reply | null>
 
 interface Route {
   method: string
+  path: string
   parts: string[]
   handler: Handler
 }
@@ -48,6 +49,14 @@ export function redirect(location: string): Reply {
   return { status: 302, headers: { location } }
 }
 
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return null
+  }
+}
+
 export function createRouter() {
   const routes: Route[] = []
 
@@ -56,15 +65,24 @@ export function createRouter() {
     const params: Record<string, string> = {}
     for (let i = 0; i < segments.length; i++) {
       const part = route.parts[i]
-      if (part.startsWith(":")) params[part.slice(1)] = decodeURIComponent(segments[i])
-      else if (part !== segments[i]) return null
+      if (part.startsWith(":")) {
+        const value = decodeSegment(segments[i])
+        // A malformed %-escape names nothing here: no match (404), never a thrown URIError.
+        if (value === null) return null
+        params[part.slice(1)] = value
+      } else if (part !== segments[i]) return null
     }
     return params
   }
 
   return {
     add(method: "GET" | "POST", path: string, handler: Handler): void {
-      routes.push({ method, parts: path.split("/").filter(Boolean), handler })
+      routes.push({ method, path, parts: path.split("/").filter(Boolean), handler })
+    },
+
+    /** Every route registered, as method and path pattern (the security suite checks each one is attacked). */
+    list(): Array<{ method: string; path: string }> {
+      return routes.map(({ method, path }) => ({ method, path }))
     },
 
     /** The route for a request: a handler with its params, or why not (404/405). */
@@ -88,15 +106,19 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on("data", (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       size += chunk.length
       if (size > MAX_BODY_BYTES) {
+        // Stop reading but keep the socket: the caller answers 413 and closes the connection
+        // (destroying it here would reset the connection before the client reads any answer).
+        req.off("data", collect)
+        req.pause()
         reject(new BodyTooLargeError())
-        req.destroy()
         return
       }
       chunks.push(chunk)
-    })
+    }
+    req.on("data", collect)
     req.on("end", () => resolve(Buffer.concat(chunks)))
     req.on("error", reject)
   })

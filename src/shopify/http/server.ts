@@ -53,7 +53,11 @@ export async function listen(router: Router, options: ListenOptions): Promise<Li
         if (reply) writeReply(res, reply)
       })
       .catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError) return writeReply(res, problem(413, "The body is too large."))
+        if (error instanceof BodyTooLargeError) {
+          // The rest of the body is never read: the connection closes after this answer.
+          const tooLarge = problem(413, "The body is too large.")
+          return writeReply(res, { ...tooLarge, headers: { ...tooLarge.headers, connection: "close" } })
+        }
         options.onError(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`)
         writeReply(res, problem(500, "Failed to handle this request."))
       })

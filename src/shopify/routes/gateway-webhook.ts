@@ -17,6 +17,9 @@ export function registerGatewayWebhookRoutes(router: Router, ctx: AppContext): v
     if (!SHOP_DOMAIN.test(shop)) return problem(404, "Unknown shop.")
     const gateway = await ctx.gateways.forShop(shop)
     if (!gateway) return problem(404, `${shop} has no USDT gateway credentials here.`)
+    // The gateway posts JSON (gateway-contract.md): a body sent as text or a form is not its delivery, even when its bytes verify.
+    const type = String(incoming.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase()
+    if (type !== "application/json") return problem(415, "The gateway webhook takes Content-Type: application/json, as the gateway sends it.", { reason: "unsupported_media_type" })
     const { credentials, client } = gateway
     const secrets = [credentials.webhookSecret, credentials.previousWebhookSecret].filter((secret): secret is string => Boolean(secret))
     const verified = verifyWebhook({ rawBody: incoming.rawBody, headers: incoming.headers, secrets })

@@ -25,7 +25,7 @@ const ASSETS: Record<string, string> = { "app.js": "text/javascript; charset=utf
 const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 const secret = z.string().trim().min(8, { error: "must be at least 8 characters" }).max(256)
-const settingsBody = z.object({
+export const settingsBody = z.object({
   merchant_id: z.string().trim().regex(/^\d{1,12}$/, { error: "must be the gateway's numeric merchant id" }),
   /** Empty or absent: keep the saved one. */
   api_key: secret.optional().or(z.literal("")),
@@ -96,7 +96,8 @@ export function registerMerchantRoutes(router: Router, ctx: AppContext): void {
       if (!(await ctx.shops.get(shop.data))?.installed) return { status: 302, headers: { location: `/shopify/auth?shop=${shop.data}` } }
       return { status: 302, headers: { location: "/admin/", "set-cookie": sessions.issue(shop.data) } }
     }
-    if (!sessions.shopOf(incoming.headers)) return problem(401, "Open the app from your Shopify admin to sign in.", { code: "no_session" })
+    const who = await merchant(incoming)
+    if ("reply" in who) return who.reply
     return { status: 200, headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP }, body: readFileSync(PAGE_FILE, "utf8") }
   })
 

@@ -15,7 +15,7 @@ import { createShopData } from "../store/shop-data"
 
 export const SHOPIFY_WEBHOOKS_PATH = "/webhooks/shopify"
 
-const customerPayload = z.looseObject({
+export const customerPayload = z.looseObject({
   customer: z.looseObject({ id: z.union([z.number(), z.string()]).nullish(), email: z.string().max(320).nullish(), phone: z.string().max(64).nullish() }),
 })
 

@@ -22,7 +22,7 @@ import { cartPaymentState } from "./helpers/records"
 import { OTHER_MERCHANT, STORE_MERCHANT, STORE_NEW_WEBHOOK_SECRET } from "./helpers/sandbox"
 import { databaseText, secretsIn } from "./helpers/secrets-scan"
 import { type HttpAnswer, type HttpClient, storefront } from "./helpers/storefront"
-import { webhookAttacks } from "./helpers/webhook-attacks"
+import { webhookAttacks } from "../../security/webhook-attacks"
 import { sendSigned } from "./helpers/webhooks"
 import { adminHeaders, captureLogs } from "./usdt-settings.helpers"
 
@@ -96,7 +96,7 @@ medusaIntegrationTestRunner({
       const paid = await paidWithoutWebhook(shop, harness.sandbox)
       const count = attackCount()
       const before = await moneySnapshot(db)
-      for (const attack of webhookAttacks(paid.body)) {
+      for (const attack of webhookAttacks(paid.body, { secret: STORE_MERCHANT.webhookSecret, apiKey: STORE_MERCHANT.apiKey, otherSecret: OTHER_MERCHANT.webhookSecret })) {
         count.tried++
         const answer = await sendRaw(`${harness.medusaUrl}/hooks/usdt`, attack.method ?? "POST", attack.headers, attack.body)
         answersSeen.push(answer.text)

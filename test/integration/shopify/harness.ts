@@ -2,12 +2,15 @@
  * The Shopify app's test bench, all real parts: a fresh PostgreSQL database per test file, Redis
  * with a bullmq prefix of its own, the sandbox gateway and the Shopify stand-in on free ports, and
  * the app itself (in this process, or its workers in a child process). Shops install through the
- * stand-in's OAuth dance and get their own sandbox merchant.
+ * stand-in's OAuth dance and get their own sandbox merchant. Stopping a bench first scans every
+ * row of the app's database for a secret in plain text (issue #12's secrets scan, in every file).
  */
 import { randomBytes } from "node:crypto"
 import { z } from "zod"
 import type { SandboxMerchant } from "../../../src/sandbox"
+import { SCHEMA } from "../../../src/shopify/db/migrations"
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../../src/shopify/local-stack"
+import { secretsIn } from "../../security/secrets-scan"
 
 export const PG_ROOT = process.env.SHOPIFY_TEST_PG ?? "postgres://postgres@127.0.0.1:5432"
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"
@@ -31,9 +34,52 @@ export interface BenchOptions {
   tls?: LocalStackOptions["tls"]
   /** The sandbox's per-merchant limit (default none); pair it with SHOPIFY_GATEWAY_RATE_* in `env`. */
   sandboxRateLimit?: LocalStackOptions["sandboxRateLimit"]
+  /** Let the app, the stand-in and the sandbox log (default quiet): the secrets scan reads the lines. */
+  quiet?: boolean
 }
 
-export function startBench(options: BenchOptions): Promise<Bench> {
+/** Every row of every table of the app's database (its schema and Shopify's session table), as sorted JSON text. */
+export async function appDatabaseRows(bench: Bench): Promise<Record<string, string[]>> {
+  const pool = bench.app.ctx.pool
+  const { rows: tables } = await pool.query<{ schema: string; name: string }>(
+    "SELECT table_schema AS schema, table_name AS name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema IN ($1, 'public') ORDER BY 1, 2",
+    [SCHEMA]
+  )
+  const snapshot: Record<string, string[]> = {}
+  for (const { schema, name } of tables) {
+    const { rows } = await pool.query<{ row: string }>(`SELECT row_to_json(x)::text AS row FROM "${schema}"."${name}" x`)
+    snapshot[`${schema}.${name}`] = rows.map((row) => row.row).sort()
+  }
+  return snapshot
+}
+
+/** The secrets of a bench, by name: gateway API keys and webhook secrets, the app secret, the encryption key, every Shopify token issued. */
+export function benchSecrets(bench: Bench): Record<string, string> {
+  const secrets: Record<string, string> = { "Shopify app secret": bench.env.SHOPIFY_API_SECRET, "encryption key": bench.env.USDT_ENCRYPTION_KEY }
+  for (const [shop, merchant] of Object.entries(MERCHANTS)) {
+    secrets[`${shop} gateway API key`] = merchant.apiKey
+    secrets[`${shop} webhook secret`] = merchant.webhookSecret
+  }
+  for (const record of bench.standin.state.shops.values()) {
+    secrets[`${record.shop} offline access token`] = record.accessToken
+    if (record.refreshToken) secrets[`${record.shop} refresh token`] = record.refreshToken
+  }
+  return secrets
+}
+
+/** Starts a bench whose stop() first scans the app's database for secrets in plain text (and fails the file if one is there). */
+export async function startBench(options: BenchOptions): Promise<Bench> {
+  const bench = await startStack(options)
+  const stop = bench.stop.bind(bench)
+  bench.stop = async () => {
+    const leaked = secretsIn(JSON.stringify(await appDatabaseRows(bench)), benchSecrets(bench))
+    await stop()
+    if (leaked.length) throw new Error(`The app's database holds secrets in plain text: ${leaked.join(", ")}`)
+  }
+  return bench
+}
+
+function startStack(options: BenchOptions): Promise<Bench> {
   const tag = `${options.name}_${process.pid}_${randomBytes(3).toString("hex")}`
   return startLocalStack({
     databaseUrl: `${PG_ROOT}/shopify_${tag}`,
@@ -45,6 +91,7 @@ export function startBench(options: BenchOptions): Promise<Bench> {
     dropDatabaseOnStop: true,
     tls: options.tls,
     sandboxRateLimit: options.sandboxRateLimit,
+    quiet: options.quiet,
     env: {
       SHOPIFY_RETRY_BASE_MS: "100",
       SHOPIFY_FIRST_CALL_DELAY_MS: "50",

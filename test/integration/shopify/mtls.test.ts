@@ -4,57 +4,25 @@
  * or one from another CA; the stand-in presents a certificate from the trusted CA and gets through.
  * The test makes its own CAs with openssl.
  */
-import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Agent, fetch as undiciFetch } from "undici"
+import { certificates, shopifyMtls } from "./certs"
 import { type Bench, installShop, requestPayment, SHOP_A, startBench } from "./harness"
 
 // Each case crosses the app, the stand-in, the sandbox, PostgreSQL and Redis: 5 s is short on a busy 2-core machine.
 jest.setTimeout(30_000)
 
-const dir = mkdtempSync(join(tmpdir(), "shopify-mtls-"))
-const file = (name: string) => join(dir, name)
-const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" })
-const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-
-function makeCa(name: string): void {
-  openssl("req", "-x509", ...EC, "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "1", "-subj", `/CN=${name}`)
-}
-
-function issue(name: string, ca: string, extensions?: string): void {
-  openssl("req", ...EC, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`)
-  const ext = extensions ? ["-extfile", `${name}.ext`] : []
-  if (extensions) writeFileSync(file(`${name}.ext`), extensions)
-  openssl("x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", ...ext)
-}
-
-const pem = (name: string) => readFileSync(file(name), "utf8")
+const certs = certificates("shopify-mtls-")
+const { pem } = certs
 let bench: Bench
 
 beforeAll(async () => {
-  makeCa("payments-ca")
-  makeCa("rogue-ca")
-  makeCa("server-ca")
-  issue("server", "server-ca", "subjectAltName=IP:127.0.0.1\n")
-  issue("shopify-client", "payments-ca")
-  issue("rogue-client", "rogue-ca")
-  bench = await startBench({
-    name: "mtls",
-    tls: {
-      certFile: file("server.crt"),
-      keyFile: file("server.key"),
-      clientCaFile: file("payments-ca.crt"),
-      standin: { ca: pem("server-ca.crt"), cert: pem("shopify-client.crt"), key: pem("shopify-client.key") },
-    },
-  })
+  bench = await startBench({ name: "mtls", tls: shopifyMtls(certs) })
   await installShop(bench, SHOP_A)
 }, 30_000)
 
 afterAll(async () => {
   await bench?.stop()
-  rmSync(dir, { recursive: true, force: true })
+  certs.remove()
 }, 30_000)
 
 async function direct(path: string, body: unknown, client?: string) {

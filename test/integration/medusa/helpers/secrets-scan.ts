@@ -1,8 +1,11 @@
 /**
  * The secrets scan: every row of every table of the store's database, as text, and whatever
- * else the suite collected (log lines, HTTP answers), searched for each secret in plain text.
+ * else the suite collected (log lines, HTTP answers), searched for each secret in plain text
+ * (`secretsIn`, shared with the Shopify half).
  */
 import type { Raw } from "./attacks"
+
+export { secretsIn } from "../../../security/secrets-scan"
 
 export async function databaseText(db: Raw): Promise<string> {
   const { rows } = await db.raw(
@@ -12,11 +15,4 @@ export async function databaseText(db: Raw): Promise<string> {
   const union = tables.map((table) => `select '${table}' as t, string_agg(x::text, E'\\n') as rows from "${table}" x`).join(" union all ")
   const dump = await db.raw(union)
   return dump.rows.map((row) => JSON.stringify(row)).join("\n")
-}
-
-/** The secrets found in `text`, by name (never the value). */
-export function secretsIn(text: string, secrets: Record<string, string>): string[] {
-  return Object.entries(secrets)
-    .filter(([, value]) => value.length >= 8 && text.includes(value))
-    .map(([name]) => name)
 }

@@ -1,10 +1,10 @@
 /**
- * The attack corpus against POST /hooks/usdt, built around one real paid delivery that the
- * store has not seen yet (the sandbox dropped it): every variant a forger, a replayer or a
- * confused proxy could send. Each must be answered 4xx and change nothing.
+ * The attack corpus against a gateway webhook endpoint (Medusa's POST /hooks/usdt, the Shopify
+ * app's POST /webhooks/gateway/:shop), built around one real paid delivery that the store has
+ * not seen yet (the sandbox dropped it): every variant a forger, a replayer or a confused proxy
+ * could send. Each must be answered 4xx and change nothing.
  */
-import { computeSignature, signWebhook } from "../../../../src/gateway"
-import { OTHER_MERCHANT, STORE_MERCHANT } from "./sandbox"
+import { computeSignature, signWebhook } from "../../src/gateway"
 
 export interface WebhookAttack {
   name: string
@@ -13,11 +13,11 @@ export interface WebhookAttack {
   body: string | Buffer
 }
 
-const SECRET = STORE_MERCHANT.webhookSecret
-
-function signedHeaders(body: string, options: { secret?: string; timestamp?: number } = {}): Array<[string, string]> {
-  const signed = signWebhook({ body, secrets: options.secret ?? SECRET, timestamp: options.timestamp })
-  return Object.entries(signed.headers)
+/** The receiving merchant's webhook secret and API key, and another merchant's webhook secret. */
+export interface WebhookKeys {
+  secret: string
+  apiKey: string
+  otherSecret: string
 }
 
 function withHeader(headers: Array<[string, string]>, name: string, value: string | null): Array<[string, string]> {
@@ -25,7 +25,10 @@ function withHeader(headers: Array<[string, string]>, name: string, value: strin
   return value === null ? rest : [...rest, [name, value]]
 }
 
-export function webhookAttacks(body: string): WebhookAttack[] {
+export function webhookAttacks(body: string, keys: WebhookKeys): WebhookAttack[] {
+  const SECRET = keys.secret
+  const signedHeaders = (text: string, options: { secret?: string; timestamp?: number } = {}): Array<[string, string]> =>
+    Object.entries(signWebhook({ body: text, secrets: options.secret ?? SECRET, timestamp: options.timestamp }).headers)
   const now = Math.floor(Date.now() / 1000)
   const event: Record<string, unknown> = JSON.parse(body)
   const tampered = (fields: Record<string, unknown>) => JSON.stringify({ ...event, ...fields })
@@ -46,8 +49,8 @@ export function webhookAttacks(body: string): WebhookAttack[] {
     { name: "tampered payment_record_id", headers: good, body: tampered({ payment_record_id: Number(event.payment_record_id) + 1 }) },
     { name: "one byte appended", headers: good, body: `${body} ` },
     { name: "re-serialised JSON (key order changed)", headers: good, body: JSON.stringify(Object.fromEntries(Object.entries(event).reverse())) },
-    { name: "signed with another merchant's secret", headers: signedHeaders(body, { secret: OTHER_MERCHANT.webhookSecret }), body },
-    { name: "signed with the API key instead of the secret", headers: signedHeaders(body, { secret: STORE_MERCHANT.apiKey }), body },
+    { name: "signed with another merchant's secret", headers: signedHeaders(body, { secret: keys.otherSecret }), body },
+    { name: "signed with the API key instead of the secret", headers: signedHeaders(body, { secret: keys.apiKey }), body },
     { name: "signed with an empty-looking secret", headers: signedHeaders(body, { secret: " " }), body },
     // ±400 s: past the 300 s tolerance with room for the seconds the corpus takes to send.
     { name: "stale timestamp (400 s old)", headers: signedHeaders(body, { timestamp: now - 400 }), body },
