@@ -268,6 +268,10 @@ export function merchantAttacks(t: Targets): Attack[] {
     settings("settings body over the limit (2 MB)", JSON.stringify({ ...valid, pad: "x".repeat(2_000_000) }), undefined, [413]),
     { name: "an unknown API route", method: "GET", path: "/admin/api/users", headers: [cookie], expect: [404] },
     { name: "GET on a POST-only route", method: "GET", path: "/admin/api/settings/remove", headers: [cookie], expect: [405] },
+    // The page's bundle is public; nothing else under /admin/assets is served.
+    { name: "an asset that is not the page's bundle", method: "GET", path: "/admin/assets/index.html", headers: [], expect: [404] },
+    { name: "an asset path climbing out of the bundle", method: "GET", path: "/admin/assets/..%2F..%2Fpackage.json", headers: [], expect: [404] },
+    { name: "an asset named like an object's property", method: "GET", path: "/admin/assets/__proto__", headers: [], expect: [404] },
   ]
   return [...launches, ...unauthenticated, ...withSession]
 }
