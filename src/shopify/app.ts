@@ -114,7 +114,7 @@ export async function startShopifyApp(config: ShopifyAppConfig, options: StartOp
   const server = options.http === false ? undefined : await listen(buildRouter(ctx), { port: config.port, onError: ctx.log.warn, tls: config.tls })
   if (server) ctx.log.info(`listening on ${server.url} (public URL ${config.appUrl})`)
   // Shopify signs nothing on the session requests: without mTLS anyone who can reach the app can send one.
-  if (server && !config.tls?.clientCa) ctx.log.warn("SHOPIFY_MTLS_CA is not set: payment and refund session requests are not authenticated; in production run with SHOPIFY_TLS_* and SHOPIFY_MTLS_CA")
+  if (server && config.sessionAuth === "none") ctx.log.warn("SHOPIFY_MTLS_CA is not set: payment and refund session requests are not authenticated (development only; NODE_ENV=production refuses to start so)")
   return {
     url: server?.url ?? "",
     ctx,

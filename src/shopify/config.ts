@@ -54,6 +54,8 @@ const envSchema = z.object({
   SHOPIFY_TLS_CERT: z.string().min(1).optional(),
   SHOPIFY_TLS_KEY: z.string().min(1).optional(),
   SHOPIFY_MTLS_CA: z.string().min(1).optional(),
+  SHOPIFY_SESSION_AUTH: z.enum(["mtls", "proxy", "none"], { error: "must be mtls, proxy or none" }).optional(),
+  NODE_ENV: z.string().optional(),
 })
 
 function readPem(name: string, path: string): Buffer {
@@ -81,6 +83,20 @@ function tlsOf(e: { SHOPIFY_TLS_CERT?: string; SHOPIFY_TLS_KEY?: string; SHOPIFY
   }
 }
 
+/**
+ * Fail closed: in production the session routes must be authenticated, by this app (mTLS) or by
+ * a proxy the operator names; `none` is refused there. Elsewhere the default follows the CA.
+ */
+function sessionAuthOf(e: { SHOPIFY_SESSION_AUTH?: "mtls" | "proxy" | "none"; NODE_ENV?: string }, hasClientCa: boolean): ShopifyAppConfig["sessionAuth"] {
+  const production = e.NODE_ENV === "production"
+  const auth = e.SHOPIFY_SESSION_AUTH ?? (hasClientCa || production ? "mtls" : "none")
+  if (auth === "mtls" && !hasClientCa) {
+    throw new ShopifyConfigError("SHOPIFY_MTLS_CA is not set: Shopify's payment and refund session requests carry no HMAC, so in production the app checks Shopify's client certificate (SHOPIFY_TLS_CERT, SHOPIFY_TLS_KEY, SHOPIFY_MTLS_CA), or SHOPIFY_SESSION_AUTH=proxy when a TLS-terminating proxy verifies it")
+  }
+  if (auth === "none" && production) throw new ShopifyConfigError("SHOPIFY_SESSION_AUTH=none is refused with NODE_ENV=production: the session routes would be unauthenticated")
+  return auth
+}
+
 export interface ShopifyAppConfig {
   apiKey: string
   apiSecret: string
@@ -99,6 +115,12 @@ export interface ShopifyAppConfig {
   port: number
   /** Serve HTTPS; `clientCa` turns on mutual TLS for Shopify's session requests. */
   tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer }
+  /**
+   * Who checks that a payment or refund session request comes from Shopify (they carry no HMAC):
+   * `mtls` this app, against SHOPIFY_MTLS_CA; `proxy` a TLS-terminating proxy in front of it that
+   * verifies Shopify's client certificate (the operator's word); `none` nobody (development only).
+   */
+  sessionAuth: "mtls" | "proxy" | "none"
   /** Per-shop reconciliation: how often, and how far back each run pages the gateway. */
   reconcile: { everyMs: number; lookbackMs: number }
   queues: {
@@ -135,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
   }
   const e = parsed.data
   if (!isApiVersion(e.SHOPIFY_API_VERSION)) throw new ShopifyConfigError(`SHOPIFY_API_VERSION is not supported`)
+  const tls = tlsOf(e)
+  const sessionAuth = sessionAuthOf(e, Boolean(tls?.clientCa))
   return {
     apiKey: e.SHOPIFY_API_KEY,
     apiSecret: e.SHOPIFY_API_SECRET,
@@ -148,7 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ShopifyAppConf
     gatewayUrl: e.USDT_GATEWAY_URL,
     gatewayRateLimit: { limit: e.SHOPIFY_GATEWAY_RATE_LIMIT, windowMs: e.SHOPIFY_GATEWAY_RATE_WINDOW_MS },
     port: e.PORT,
-    tls: tlsOf(e),
+    tls,
+    sessionAuth,
     reconcile: { everyMs: e.SHOPIFY_RECONCILE_EVERY_MS, lookbackMs: e.SHOPIFY_RECONCILE_LOOKBACK_MS },
     queues: {
       prefix: e.SHOPIFY_QUEUE_PREFIX,

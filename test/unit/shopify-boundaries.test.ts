@@ -37,6 +37,10 @@ describe("configuration", () => {
     ["PORT", "eighty", /^PORT must be a whole number/],
     ["SHOPIFY_MTLS_CA", "/etc/ssl/certs/ca.pem", /^SHOPIFY_TLS_CERT and SHOPIFY_TLS_KEY are required with SHOPIFY_MTLS_CA/],
     ["SHOPIFY_TLS_CERT", "/nonexistent/cert.pem", /^SHOPIFY_TLS_KEY is not set/],
+    // Session requests carry no HMAC: production without mTLS (or a named proxy) does not start.
+    ["NODE_ENV", "production", /^SHOPIFY_MTLS_CA is not set: Shopify's payment and refund session requests carry no HMAC/],
+    ["SHOPIFY_SESSION_AUTH", "mtls", /^SHOPIFY_MTLS_CA is not set/],
+    ["SHOPIFY_SESSION_AUTH", "sometimes", /^SHOPIFY_SESSION_AUTH must be mtls, proxy or none/],
   ])("%s=%s stops start-up with one line naming it", (name, value, message) => {
     const env: Record<string, string | undefined> = { ...ENV, [name]: value }
     let error: unknown
@@ -50,6 +54,17 @@ describe("configuration", () => {
     expect(text).toMatch(message)
     expect(text).not.toContain("\n")
     expect(text).not.toContain(ENV.SHOPIFY_API_SECRET)
+  })
+})
+
+describe("who authenticates Shopify's session requests", () => {
+  it("nobody only outside production, and then the default without a CA", () => {
+    expect(loadConfig(ENV).sessionAuth).toBe("none")
+    expect(() => loadConfig({ ...ENV, NODE_ENV: "production", SHOPIFY_SESSION_AUTH: "none" })).toThrow(/^SHOPIFY_SESSION_AUTH=none is refused with NODE_ENV=production/)
+  })
+
+  it("a TLS-terminating proxy when the operator names it", () => {
+    expect(loadConfig({ ...ENV, NODE_ENV: "production", SHOPIFY_SESSION_AUTH: "proxy" }).sessionAuth).toBe("proxy")
   })
 })
 
