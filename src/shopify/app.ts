@@ -51,11 +51,12 @@ function redisConnection(url: string): Redis {
 }
 
 /**
- * The gateway budget's own connection: it fails fast when Redis is away (the budget then counts
- * in this process until Redis is back) instead of queueing like the job queues' connection.
+ * The gateway budget's own connection: a call made while it connects waits for it, but once
+ * Redis is away a call fails after one retry (the budget then counts in this process until Redis
+ * is back) instead of waiting like the job queues' connection.
  */
 function budgetConnection(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 })
   redis.on("error", () => undefined)
   return redis
 }
