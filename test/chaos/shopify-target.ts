@@ -137,8 +137,8 @@ export const startShopifyTarget: StartTarget = async (options) => {
     USDT_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     USDT_GATEWAY_URL: options.gatewayUrl,
     SHOPIFY_QUEUE_PREFIX: `chaos-${tag}`,
-    SHOPIFY_GATEWAY_RATE_LIMIT: String(SHOPIFY_GATEWAY_BUDGET.limit),
-    SHOPIFY_GATEWAY_RATE_WINDOW_MS: String(SHOPIFY_GATEWAY_BUDGET.windowMs),
+    SHOPIFY_GATEWAY_RATE_LIMIT: String((options.gatewayBudget ?? SHOPIFY_GATEWAY_BUDGET).limit),
+    SHOPIFY_GATEWAY_RATE_WINDOW_MS: String((options.gatewayBudget ?? SHOPIFY_GATEWAY_BUDGET).windowMs),
     SHOPIFY_RETRY_BASE_MS: "200",
     SHOPIFY_FIRST_CALL_DELAY_MS: "100",
     SHOPIFY_JOB_LOCK_MS: "2000",
@@ -189,7 +189,7 @@ export const startShopifyTarget: StartTarget = async (options) => {
     if (!installed.installed) throw new Error(`installing ${CHAOS_SHOP} through the stand-in answered ${installed.status_code}`)
     const connected = await connectGateway(ctx, CHAOS_SHOP, { merchantId: String(options.merchant.id), apiKey: options.merchant.apiKey, webhookSecret: options.merchant.webhookSecret })
     if (!connected.ok) throw new Error(connected.message)
-    await standinPost("/__standin/faults", STANDIN_FAULTS)
+    if (!options.calm) await standinPost("/__standin/faults", STANDIN_FAULTS)
   } catch (error) {
     await stopAll()
     throw error

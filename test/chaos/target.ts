@@ -43,6 +43,10 @@ export interface TargetOptions {
   instances: number
   /** `--crash`: SIGKILL a worker mid-job during the run (a target without workers refuses it). */
   crash: boolean
+  /** The gateway budget the store paces itself on (default: the target's own, TargetSpec.gatewayBudget). */
+  gatewayBudget?: { limit: number; windowMs: number }
+  /** No faults on the store's side either (benchmarks); the runner's gateway faults are its own. */
+  calm?: boolean
 }
 
 export type StartTarget = (options: TargetOptions) => Promise<ChaosTarget>
