@@ -6,18 +6,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { request } from "undici"
+import { readBody } from "../process/gateway-proxy"
 
 export interface Balancer {
   url: string
   /** Requests forwarded to each upstream, in the order given. */
   counts(): number[]
   close(): Promise<void>
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
-  return Buffer.concat(chunks)
 }
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer", "host", "content-length"])
