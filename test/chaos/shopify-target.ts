@@ -215,7 +215,8 @@ export const startShopifyTarget: StartTarget = async (options) => {
       await until("\"workers running\"", () => worker.output().includes("workers running"), worker)
     }
   }
-  if (options.crash) crashLoop = crashWorkers()
+  let crashFailed: unknown
+  if (options.crash) crashLoop = crashWorkers().catch((error: unknown) => void (crashFailed = error))
 
   /**
    * Everything queued has run: no settle or refund job waiting, delayed (a retry) or active,
@@ -287,6 +288,7 @@ export const startShopifyTarget: StartTarget = async (options) => {
     async reconcile() {
       stopCrashing = true
       await crashLoop
+      if (crashFailed) throw new Error(`a worker killed mid-job did not start again: ${crashFailed instanceof Error ? crashFailed.message : String(crashFailed)}`)
       await drained(120_000)
       const queue = ctx.reconcile?.queue
       if (!queue) throw new Error("the app has no reconcile queue")
