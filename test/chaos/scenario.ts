@@ -22,6 +22,8 @@ interface ShopperResult {
   plan: ShopperPlan
   checkout?: ChaosCheckout
   refundsAnsweredCents: number
+  /** Refunds the store refused (each is within what was paid: a refusal is a wrong answer, though no money moved). */
+  refundsRefused: number
   /** Refund racers whose order was not there yet: refunded after reconciliation. */
   refundLater: boolean
   error?: string
@@ -51,13 +53,14 @@ async function pollUntilOrder(target: ChaosTarget, ref: string, polls: number): 
 }
 
 /** Two partial refunds of one payment at once; returns the cents the store answered as refunded. */
-async function refundTwiceAtOnce(target: ChaosTarget, ref: string): Promise<number> {
+async function refundTwiceAtOnce(target: ChaosTarget, ref: string, result: ShopperResult): Promise<void> {
   const answers = await Promise.all(RACE_REFUNDS_CENTS.map((cents) => target.refund(ref, cents)))
-  return answers.reduce((sum, answer, index) => sum + (answer.ok ? RACE_REFUNDS_CENTS[index] : 0), 0)
+  result.refundsAnsweredCents = answers.reduce((sum, answer, index) => sum + (answer.ok ? RACE_REFUNDS_CENTS[index] : 0), 0)
+  result.refundsRefused = answers.filter((answer) => !answer.ok).length
 }
 
 async function shopper(target: ChaosTarget, sandbox: SandboxControl, plan: ShopperPlan): Promise<ShopperResult> {
-  const result: ShopperResult = { plan, refundsAnsweredCents: 0, refundLater: false }
+  const result: ShopperResult = { plan, refundsAnsweredCents: 0, refundsRefused: 0, refundLater: false }
   try {
     result.checkout = await openWithRetries(target)
     const { ref, checkoutUrl } = result.checkout
@@ -73,7 +76,7 @@ async function shopper(target: ChaosTarget, sandbox: SandboxControl, plan: Shopp
     if (paid.status !== 200) throw new Error(`sandbox pay → ${paid.status}`)
     const ordered = await pollUntilOrder(target, ref, plan.kind === "underpay" ? 2 : POLLS)
     if (plan.kind === "refund_race") {
-      if (ordered) result.refundsAnsweredCents = await refundTwiceAtOnce(target, ref)
+      if (ordered) await refundTwiceAtOnce(target, ref, result)
       else result.refundLater = true
     }
   } catch (error) {
@@ -155,7 +158,7 @@ export async function runChaos(args: ChaosArgs, spec: TargetSpec, logDir: string
     say(`chaos: reconciliation: ${await store.reconcile(from, new Date())}`)
     for (const result of results.filter((r) => r.refundLater && r.checkout)) {
       const ref = result.checkout?.ref ?? ""
-      result.refundsAnsweredCents = await refundTwiceAtOnce(store, ref)
+      await refundTwiceAtOnce(store, ref, result)
     }
     await sandbox.setFaults({})
     const payments = new Map((await sandbox.payments()).map((payment) => [payment.note, payment]))
@@ -171,6 +174,7 @@ export async function runChaos(args: ChaosArgs, spec: TargetSpec, logDir: string
     const kinds = new Map<string, number>()
     for (const result of results) kinds.set(result.plan.kind, (kinds.get(result.plan.kind) ?? 0) + 1)
     lines.unshift(`chaos: shoppers ${[...kinds].map(([kind, count]) => `${count} ${kind}`).join(", ")}; ${((Date.now() - started) / 1000).toFixed(1)}s`)
+    lines.push(`chaos: refunds: ${results.filter((r) => r.plan.kind === "refund_race").length * RACE_REFUNDS_CENTS.length} asked, ${results.reduce((sum, r) => sum + r.refundsRefused, 0)} refused by the store`)
     const budget = await budgetFigures(running.url)
     lines.push(`chaos: gateway API: ${budget.requests} requests, ${budget.injected429} injected 429s, ${budget.overBudget} × 429 from the budget${spec.gatewayBudget ? "" : " (no budget set)"}`)
     return { tally, lines, overBudget: budget.overBudget }
