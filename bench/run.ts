@@ -19,6 +19,7 @@ import { benchScaleOut } from "./scale-out"
 import { type BenchRun, machine, RESULTS_FILE, textTable, writeResults } from "./table"
 import { benchWebhookEndToEnd } from "./webhook-e2e"
 import { benchShopify } from "./shopify"
+import { benchShopifyScale } from "./shopify-scale"
 import { benchWebhookVerify } from "./webhook-verify"
 
 const benches: Record<string, Bench> = {
@@ -31,6 +32,7 @@ const benches: Record<string, Bench> = {
   healing: benchHealing,
   "scale-out": benchScaleOut,
   shopify: benchShopify,
+  "shopify-scale": benchShopifyScale,
 }
 
 async function main(): Promise<void> {

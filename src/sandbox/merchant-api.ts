@@ -76,6 +76,7 @@ export function createMerchantApi(context: SandboxContext): (incoming: Incoming)
 
     const rate = context.rateLimiter.hit(merchant.id)
     if (!rate.ok) {
+      entry.over_budget = true
       const why = `over ${rate.limit} requests per ${rate.windowMs / 1000} s for merchant ${merchant.id}`
       return tooManyRequests(retryAfterSeconds(rate.retryAfterMs), why)
     }

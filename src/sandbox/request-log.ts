@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   merchant_id: number | null
   status: number
   idempotency_key: string | null
+  /** Set on a 429 the merchant's request budget answered (not on an injected one). */
+  over_budget?: true
 }
 
 export interface RequestLog {

@@ -10,6 +10,7 @@ import type { ShopifyAppConfig } from "./config"
 import type { AppContext } from "./context"
 import { migrate } from "./db/migrations"
 import { createPool } from "./db/pool"
+import { redisWindowStore } from "../payments/redis-window-store"
 import { createGatewayDirectory } from "./gateways"
 import { createRouter, type Router } from "./http/router"
 import { listen } from "./http/server"
@@ -50,6 +51,17 @@ function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null })
 }
 
+/**
+ * The gateway budget's own connection: a call made while it connects waits for it, but once
+ * Redis is away a call fails after one retry (the budget then counts in this process until Redis
+ * is back) instead of waiting like the job queues' connection.
+ */
+function budgetConnection(url: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 })
+  redis.on("error", () => undefined)
+  return redis
+}
+
 export async function createContext(config: ShopifyAppConfig, quiet = false): Promise<{ ctx: AppContext; connection: Redis; close(): Promise<void> }> {
   const log = createLogger("shopify", quiet)
   const pool = createPool(config.databaseUrl, log.warn)
@@ -63,7 +75,11 @@ export async function createContext(config: ShopifyAppConfig, quiet = false): Pr
   const shops = createShopStore(pool, config.encryptionKey)
   const connection = redisConnection(config.redisUrl)
   const queues = createQueues(connection, config.queues)
-  const gateways = createGatewayDirectory(shops, config.gatewayUrl, config.gatewayRateLimit)
+  const budgetRedis = budgetConnection(config.redisUrl)
+  // Every app process and worker draws on one budget per merchant, kept in Redis.
+  const gateways = createGatewayDirectory(shops, config.gatewayUrl, config.gatewayRateLimit, (key) =>
+    redisWindowStore(budgetRedis, { key, onFallback: () => log.warn("gateway budget: Redis unreachable, counting requests in this process until it is back") })
+  )
   const ctx: AppContext = {
     config,
     pool,
@@ -89,6 +105,7 @@ export async function createContext(config: ShopifyAppConfig, quiet = false): Pr
       await storage.disconnect()
       await pool.end()
       connection.disconnect()
+      budgetRedis.disconnect()
     },
   }
 }

@@ -17,6 +17,7 @@ import type { ChaosTarget, StartTarget } from "./target"
 export const CHAOS_ENCRYPTION_KEY = "1".repeat(63) + "9"
 
 export const startMedusaTarget: StartTarget = async (options) => {
+  if (options.instances !== 1 || options.crash) throw new Error("--instances and --crash are options of --target shopify; the Medusa target runs one store")
   const database = await freshDatabase("chaos")
   const db = await database.connect()
   const port = await freePort()

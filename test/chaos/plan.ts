@@ -79,20 +79,30 @@ export interface ChaosArgs {
   concurrency: number
   seed: number
   target: string
+  /** App instances behind one load balancer (the Shopify target: app processes and workers each). */
+  instances: number
+  /** SIGKILL a worker while it settles a session, again and again during the run (Shopify target). */
+  crash: boolean
 }
 
-/** `--checkouts N --concurrency C [--seed S] [--target medusa]` (also `--name=value`). */
+/** Options that take no value. */
+const FLAGS = ["crash"]
+
+/**
+ * `--checkouts N --concurrency C [--seed S] [--target medusa|shopify] [--instances I] [--crash]`
+ * (also `--name=value`).
+ */
 export function parseChaosArgs(argv: readonly string[]): ChaosArgs | { error: string } {
   const values = new Map<string, string>()
   for (let i = 0; i < argv.length; i++) {
     const match = /^--([a-z]+)(?:=(.*))?$/.exec(argv[i])
     if (!match) return { error: `unexpected argument ${JSON.stringify(argv[i])}` }
-    const value = match[2] ?? argv[++i]
+    const value = match[2] ?? (FLAGS.includes(match[1]) ? "true" : argv[++i])
     if (value === undefined) return { error: `--${match[1]} needs a value` }
     values.set(match[1], value)
   }
   for (const name of values.keys()) {
-    if (!["checkouts", "concurrency", "seed", "target"].includes(name)) return { error: `unknown option --${name}` }
+    if (!["checkouts", "concurrency", "seed", "target", "instances", ...FLAGS].includes(name)) return { error: `unknown option --${name}` }
   }
   const whole = (name: string, fallback: number, min: number, max: number): number | string => {
     const text = values.get(name)
@@ -103,6 +113,9 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs | { error: st
   const checkouts = whole("checkouts", 20, 1, 100_000)
   const concurrency = whole("concurrency", 5, 1, 500)
   const seed = whole("seed", 12, 0, 2 ** 31)
-  for (const value of [checkouts, concurrency, seed]) if (typeof value === "string") return { error: value }
-  return { checkouts: Number(checkouts), concurrency: Number(concurrency), seed: Number(seed), target: values.get("target") ?? "medusa" }
+  const instances = whole("instances", 1, 1, 8)
+  for (const value of [checkouts, concurrency, seed, instances]) if (typeof value === "string") return { error: value }
+  const crash = values.get("crash") ?? "false"
+  if (crash !== "true" && crash !== "false") return { error: "--crash takes no value (or true/false)" }
+  return { checkouts: Number(checkouts), concurrency: Number(concurrency), seed: Number(seed), target: values.get("target") ?? "medusa", instances: Number(instances), crash: crash === "true" }
 }

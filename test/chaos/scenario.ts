@@ -4,11 +4,12 @@
  * checkout by checkout. The gateway side (paying, faults, the truth about money) lives here;
  * everything store-specific is behind ChaosTarget.
  */
+import { z } from "zod"
 import { toCents } from "../../src/gateway"
 import { startSandbox } from "../../src/sandbox"
 import { type SandboxControl, type SandboxPayment, sandboxControl } from "../integration/medusa/helpers/sandbox"
 import { CHAOS_FAULTS, type ChaosArgs, planShoppers, type ShopperPlan } from "./plan"
-import type { ChaosCheckout, ChaosTarget, StartTarget } from "./target"
+import type { ChaosCheckout, ChaosTarget, TargetSpec } from "./target"
 import { addCheckout, type ChaosTally, emptyTally } from "./tally"
 
 export const CHAOS_MERCHANT = { id: 4004, apiKey: "sk_test_chaos_4004_key", webhookSecret: "whsec_chaos_secret" }
@@ -21,6 +22,8 @@ interface ShopperResult {
   plan: ShopperPlan
   checkout?: ChaosCheckout
   refundsAnsweredCents: number
+  /** Refunds the store refused (each is within what was paid: a refusal is a wrong answer, though no money moved). */
+  refundsRefused: number
   /** Refund racers whose order was not there yet: refunded after reconciliation. */
   refundLater: boolean
   error?: string
@@ -50,13 +53,14 @@ async function pollUntilOrder(target: ChaosTarget, ref: string, polls: number): 
 }
 
 /** Two partial refunds of one payment at once; returns the cents the store answered as refunded. */
-async function refundTwiceAtOnce(target: ChaosTarget, ref: string): Promise<number> {
+async function refundTwiceAtOnce(target: ChaosTarget, ref: string, result: ShopperResult): Promise<void> {
   const answers = await Promise.all(RACE_REFUNDS_CENTS.map((cents) => target.refund(ref, cents)))
-  return answers.reduce((sum, answer, index) => sum + (answer.ok ? RACE_REFUNDS_CENTS[index] : 0), 0)
+  result.refundsAnsweredCents = answers.reduce((sum, answer, index) => sum + (answer.ok ? RACE_REFUNDS_CENTS[index] : 0), 0)
+  result.refundsRefused = answers.filter((answer) => !answer.ok).length
 }
 
 async function shopper(target: ChaosTarget, sandbox: SandboxControl, plan: ShopperPlan): Promise<ShopperResult> {
-  const result: ShopperResult = { plan, refundsAnsweredCents: 0, refundLater: false }
+  const result: ShopperResult = { plan, refundsAnsweredCents: 0, refundsRefused: 0, refundLater: false }
   try {
     result.checkout = await openWithRetries(target)
     const { ref, checkoutUrl } = result.checkout
@@ -72,7 +76,7 @@ async function shopper(target: ChaosTarget, sandbox: SandboxControl, plan: Shopp
     if (paid.status !== 200) throw new Error(`sandbox pay → ${paid.status}`)
     const ordered = await pollUntilOrder(target, ref, plan.kind === "underpay" ? 2 : POLLS)
     if (plan.kind === "refund_race") {
-      if (ordered) result.refundsAnsweredCents = await refundTwiceAtOnce(target, ref)
+      if (ordered) await refundTwiceAtOnce(target, ref, result)
       else result.refundLater = true
     }
   } catch (error) {
@@ -113,24 +117,37 @@ function gatewayFacts(payment: SandboxPayment | undefined) {
 export interface ChaosReport {
   tally: ChaosTally
   lines: string[]
+  /** 429s the gateway's request budget answered (0 unless the target paces itself on one). */
+  overBudget: number
 }
 
-export async function runChaos(args: ChaosArgs, startTarget: StartTarget, logDir: string, say: (line: string) => void): Promise<ChaosReport> {
+const requestLogSchema = z.array(z.looseObject({ status: z.number(), over_budget: z.boolean().optional() }))
+
+/** The sandbox's request log: requests answered, and 429s its budget (not a fault) answered. */
+async function budgetFigures(gatewayUrl: string): Promise<{ requests: number; overBudget: number; injected429: number }> {
+  const answer = await fetch(`${gatewayUrl}/__sandbox/requests`)
+  const entries = requestLogSchema.parse(await answer.json())
+  const overBudget = entries.filter((entry) => entry.over_budget === true).length
+  return { requests: entries.length, overBudget, injected429: entries.filter((entry) => entry.status === 429).length - overBudget }
+}
+
+export async function runChaos(args: ChaosArgs, spec: TargetSpec, logDir: string, say: (line: string) => void): Promise<ChaosReport> {
   const running = await startSandbox({
     port: 0,
     merchants: [CHAOS_MERCHANT],
-    rateLimit: false,
+    rateLimit: spec.gatewayBudget ?? false,
     webhookRetry: { maxAttempts: 5, baseDelayMs: 200, factor: 2, maxDelayMs: 1_500, timeoutMs: 30_000 },
     quiet: true,
   })
   const sandbox = sandboxControl(running)
   let target: ChaosTarget | undefined
   try {
-    target = await startTarget({ gatewayUrl: running.url, merchant: CHAOS_MERCHANT, logDir })
+    target = await spec.start({ gatewayUrl: running.url, merchant: CHAOS_MERCHANT, logDir, instances: args.instances, crash: args.crash })
     const store = target
     const from = new Date(Date.now() - 60_000)
     await sandbox.setFaults(CHAOS_FAULTS)
     say(`chaos: ${args.checkouts} checkouts, ${args.concurrency} at a time, against ${store.name}; faults ${JSON.stringify(CHAOS_FAULTS)}`)
+    if (spec.gatewayBudget) say(`chaos: the gateway's budget: ${spec.gatewayBudget.limit} requests per ${spec.gatewayBudget.windowMs} ms per merchant (the store's pacer is given the same)`)
     const started = Date.now()
     const ticker = setInterval(() => say(`chaos: shoppers running… ${Math.round((Date.now() - started) / 1000)}s`), 15_000)
     const results = await pool(planShoppers(args.checkouts, args.seed), args.concurrency, (plan) => shopper(store, sandbox, plan)).finally(() => clearInterval(ticker))
@@ -141,7 +158,7 @@ export async function runChaos(args: ChaosArgs, startTarget: StartTarget, logDir
     say(`chaos: reconciliation: ${await store.reconcile(from, new Date())}`)
     for (const result of results.filter((r) => r.refundLater && r.checkout)) {
       const ref = result.checkout?.ref ?? ""
-      result.refundsAnsweredCents = await refundTwiceAtOnce(store, ref)
+      await refundTwiceAtOnce(store, ref, result)
     }
     await sandbox.setFaults({})
     const payments = new Map((await sandbox.payments()).map((payment) => [payment.note, payment]))
@@ -157,7 +174,10 @@ export async function runChaos(args: ChaosArgs, startTarget: StartTarget, logDir
     const kinds = new Map<string, number>()
     for (const result of results) kinds.set(result.plan.kind, (kinds.get(result.plan.kind) ?? 0) + 1)
     lines.unshift(`chaos: shoppers ${[...kinds].map(([kind, count]) => `${count} ${kind}`).join(", ")}; ${((Date.now() - started) / 1000).toFixed(1)}s`)
-    return { tally, lines }
+    lines.push(`chaos: refunds: ${results.filter((r) => r.plan.kind === "refund_race").length * RACE_REFUNDS_CENTS.length} asked, ${results.reduce((sum, r) => sum + r.refundsRefused, 0)} refused by the store`)
+    const budget = await budgetFigures(running.url)
+    lines.push(`chaos: gateway API: ${budget.requests} requests, ${budget.injected429} injected 429s, ${budget.overBudget} × 429 from the budget${spec.gatewayBudget ? "" : " (no budget set)"}`)
+    return { tally, lines, overBudget: budget.overBudget }
   } finally {
     await target?.stop()
     await running.stop()

@@ -39,6 +39,27 @@ export interface TargetOptions {
   merchant: { id: number; apiKey: string; webhookSecret: string }
   /** Where the store's log goes. */
   logDir: string
+  /** App instances behind one load balancer (`--instances`; a target without scale-out refuses more than 1). */
+  instances: number
+  /** `--crash`: SIGKILL a worker mid-job during the run (a target without workers refuses it). */
+  crash: boolean
+  /** The gateway budget the store paces itself on (default: the target's own, TargetSpec.gatewayBudget). */
+  gatewayBudget?: { limit: number; windowMs: number }
+  /** No faults on the store's side either (benchmarks); the runner's gateway faults are its own. */
+  calm?: boolean
 }
 
 export type StartTarget = (options: TargetOptions) => Promise<ChaosTarget>
+
+/** A target and how the runner sets the gateway up for it. */
+export interface TargetSpec {
+  start: StartTarget
+  /**
+   * The sandbox's per-merchant request budget, when the target paces itself on one (its client
+   * is given the same budget): every 429 the budget itself answers is then counted, and any
+   * fails the run. Injected 429s (the faults) are not counted.
+   */
+  gatewayBudget?: { limit: number; windowMs: number }
+  /** Where its logs go, under the log directory (for the report). */
+  logs: string
+}

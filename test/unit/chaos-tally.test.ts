@@ -59,7 +59,9 @@ describe("chaos plan and arguments", () => {
   })
 
   it("reads --checkouts N --concurrency C and refuses what it does not know", () => {
-    expect(parseChaosArgs(["--checkouts", "300", "--concurrency=20"])).toEqual({ checkouts: 300, concurrency: 20, seed: 12, target: "medusa" })
+    expect(parseChaosArgs(["--checkouts", "300", "--concurrency=20"])).toEqual({ checkouts: 300, concurrency: 20, seed: 12, target: "medusa", instances: 1, crash: false })
+    expect(parseChaosArgs(["--target", "shopify", "--crash", "--instances", "2", "--checkouts", "12"])).toEqual({ checkouts: 12, concurrency: 5, seed: 12, target: "shopify", instances: 2, crash: true })
+    expect(parseChaosArgs(["--instances", "0"])).toEqual({ error: "--instances must be a whole number from 1 to 8" })
     expect(parseChaosArgs(["--checkouts", "x"])).toEqual({ error: "--checkouts must be a whole number from 1 to 100000" })
     expect(parseChaosArgs(["--shops", "3"])).toEqual({ error: "unknown option --shops" })
   })

@@ -1,5 +1,6 @@
 /**
- * The refund job, in two idempotent steps. 1) Under the payment's lock: refuse a refund beyond
+ * The refund job, in two idempotent steps. 1) Under the payment's lock (after the payment's
+ * resolve is recorded: a refund that comes first waits for it): refuse a refund beyond
  * what was paid, mark `sending`, refund at the gateway, mark `refunded` (or `refused` with the
  * gateway's message). A run that finds `sending` (a crash or a timeout mid-call) asks the gateway
  * how much it has refunded before trying again, so money never goes out twice. 2) Tell Shopify:
@@ -15,6 +16,9 @@ async function refundAtGateway(ctx: AppContext, refund: RefundSession, others: R
   if (refund.gatewayState === "refunded" || refund.gatewayState === "refused") return
   const refuse = (detail: string) => ctx.refunds.setGatewayState(refund.id, "refused", { detail })
   const payment = refund.paymentSessionId ? await ctx.payments.get(refund.paymentSessionId) : null
+  // Paid and decided, but the settle job has not recorded Shopify's answer yet (it is retrying,
+  // or its worker died after the resolve landed): wait for it rather than refuse the refund.
+  if (payment?.decision === "resolve" && payment.status === "open") throw new RetryLaterError(`payment session ${payment.shopifyId}: its resolve is not recorded yet`)
   if (!payment || payment.status !== "resolved" || payment.paymentRecordId === null) {
     return refuse("No settled USDT payment matches this refund.")
   }

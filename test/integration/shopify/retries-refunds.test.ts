@@ -104,6 +104,27 @@ describe("refund session requests", () => {
     expect(stored?.statusDetail).toContain("exceeds the 5.00 USD still refundable")
   })
 
+  it("a refund that arrives while the payment's resolve is not recorded yet waits for it, then refunds (found by the chaos run with workers SIGKILLed)", async () => {
+    // Paid and decided "resolve", but every resolve call fails: the session stays open in the app.
+    await control(bench, "POST", "/__standin/faults", { graphql_error_rate: 1 })
+    const answer = await requestPayment(bench, { amount: "20.00", id: "refund-early" })
+    await pay(bench, answer.redirect_url ?? "")
+    await waitFor(async () => ((await bench.app.ctx.payments.byShopifyId(SHOP_A, "refund-early"))?.decision === "resolve" ? true : undefined), 8_000, "the decision")
+    await control(bench, "POST", "/__standin/refunds", { payment_id: "refund-early", amount: "5.00", id: "refund-early-1" })
+    const stored = await waitFor(() => bench.app.ctx.refunds.byShopifyId(SHOP_A, "refund-early-1").then((r) => r ?? undefined), 8_000, "the refund session")
+    await waitFor(async () => (((await bench.app.ctx.queues.all.refund.getJob(`refund-${stored.id}`))?.attemptsMade ?? 0) >= 1 ? true : undefined), 8_000, "the refund job's first try")
+    expect((await bench.app.ctx.refunds.get(stored.id))?.gatewayState).toBe("none")
+    await control(bench, "POST", "/__standin/faults", { graphql_error_rate: 0 })
+    expect((await settled(bench, "refund-early", 15_000)).state).toBe("resolved")
+    const view = await waitFor(async () => {
+      const refund = await standinRefund(bench, "refund-early-1")
+      return refund.state === "pending" ? undefined : refund
+    }, 15_000, "the refund to settle")
+    expect(view.state).toBe("resolved")
+    const session = await bench.app.ctx.payments.byShopifyId(SHOP_A, "refund-early")
+    expect((await gatewayPayments(bench)).find((p) => p.note === session?.reference)).toMatchObject({ refunded_amount: "5.00" })
+  })
+
   it("a refund beyond the amount paid is rejected without touching the gateway", async () => {
     await paidSession("refund-big", "8.00")
     await control(bench, "POST", "/__standin/refunds", { payment_id: "refund-big", amount: "8.01", id: "refund-big-1" })

@@ -1,12 +1,16 @@
 /**
- * The bullmq worker killed mid-job (SIGKILL while its paymentSessionResolve call is in flight)
- * and started again: the stalled job runs once more, Shopify answers the repeat with the same
- * result, and the session is resolved once. The app serves HTTP in this process; the workers run
- * in a child process (`src/shopify/main.ts --workers-only`, as `npm run shopify:worker` does).
+ * The bullmq worker SIGKILLed between the gateway's confirmation (the session decided
+ * "resolve" in the database) and the resolve mutation, then started again and followed by a
+ * reconciliation run: the session is resolved at Shopify exactly once. Two moments: the
+ * mutation had not taken effect when the worker died (Shopify answered the dying call 503),
+ * and the mutation was in flight and landed after all (the restarted job's repeat is answered
+ * the same result). The app serves HTTP in this process; the workers run in a child process
+ * (`src/shopify/main.ts --workers-only`, as `npm run shopify:worker` does).
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { join } from "node:path"
-import { type Bench, control, installShop, pay, requestPayment, SHOP_A, standinPayment, startBench, waitFor } from "./harness"
+import { reconcileShop } from "../../../src/shopify/reconcile/run"
+import { applied, type Bench, control, installShop, pay, requestPayment, SHOP_A, standinPayment, startBench, waitFor } from "./harness"
 
 // Each case crosses the app, the stand-in, the sandbox, PostgreSQL and Redis: 5 s is short on a busy 2-core machine.
 jest.setTimeout(30_000)
@@ -56,6 +60,42 @@ afterAll(async () => {
   await bench?.stop()
 }, 30_000)
 
+/** One reconciliation run for the shop (as its scheduled job would run it), then the settle job done. */
+async function reconcileAndSettle(shopifyId: string) {
+  const outcome = await reconcileShop(bench.app.ctx, SHOP_A, 3600_000)
+  expect(outcome).toMatchObject({ ran: true, summary: { failed: 0 } })
+  return waitFor(async () => {
+    const session = await bench.app.ctx.payments.byShopifyId(SHOP_A, shopifyId)
+    return session?.status === "open" ? undefined : session
+  }, 15_000, "the restarted worker to finish the job")
+}
+
+const resolves = (view: { mutations: { name: string; outcome: string }[] }) => applied(view.mutations.filter((m) => m.name === "paymentSessionResolve"))
+
+it("a worker killed after the confirmation and before the resolve took effect, then restarted and reconciled, resolves the session once", async () => {
+  const first = await startWorker()
+  // The resolve call is held 1.5 s and then refused with a 503: it never takes effect.
+  await control(bench, "POST", "/__standin/faults", { graphql_latency_ms: 1_500, graphql_error_rate: 1 })
+  const answer = await requestPayment(bench, { amount: "43.00", id: "crash-before" })
+  await pay(bench, answer.redirect_url ?? "")
+  await waitFor(async () => (bench.standin.state.graphqlInFlight > 0 ? true : undefined), 10_000, "the resolve call to reach Shopify")
+  // Confirmed with the gateway and decided: only the resolve mutation is left.
+  expect(await bench.app.ctx.payments.byShopifyId(SHOP_A, "crash-before")).toMatchObject({ decision: "resolve", status: "open" })
+  await killed(first)
+  await waitFor(async () => (bench.standin.state.graphqlInFlight === 0 ? true : undefined), 5_000, "the dying call to be answered")
+  const before = await standinPayment(bench, "crash-before")
+  expect({ state: before.state, outcomes: before.mutations.map((m) => m.outcome) }).toEqual({ state: "pending", outcomes: ["error"] })
+  await control(bench, "POST", "/__standin/faults", { graphql_latency_ms: 0, graphql_error_rate: 0 })
+
+  await startWorker()
+  const finished = await reconcileAndSettle("crash-before")
+  expect(finished).toMatchObject({ status: "resolved" })
+  const view = await standinPayment(bench, "crash-before")
+  expect(view.state).toBe("resolved")
+  expect(resolves(view)).toBe(1)
+  for (const child of children) await killed(child)
+}, 45_000)
+
 it("a worker killed while resolving, then restarted, resolves the session once", async () => {
   const first = await startWorker()
   await control(bench, "POST", "/__standin/faults", { graphql_latency_ms: 1_500 })
@@ -75,12 +115,10 @@ it("a worker killed while resolving, then restarted, resolves the session once",
   await control(bench, "POST", "/__standin/faults", { graphql_latency_ms: 0 })
 
   await startWorker()
-  const finished = await waitFor(async () => {
-    const session = await bench.app.ctx.payments.byShopifyId(SHOP_A, "crash-1")
-    return session?.status === "open" ? undefined : session
-  }, 15_000, "the restarted worker to finish the job")
+  const finished = await reconcileAndSettle("crash-1")
   expect(finished).toMatchObject({ status: "resolved" })
   const view = await standinPayment(bench, "crash-1")
   expect(view.state).toBe("resolved")
   expect(view.mutations.map((m) => m.outcome)).toEqual(["applied", "repeat"])
+  expect(resolves(view)).toBe(1)
 }, 45_000)
