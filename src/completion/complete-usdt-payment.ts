@@ -24,11 +24,10 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
-import { PAYMENT_COMPLETED } from "../gateway"
-import { resolveGatewayCredentials } from "../providers/usdt/credentials"
+import { type GatewayClient, PAYMENT_COMPLETED } from "../gateway"
+import type { UsdtDeliveryContext } from "../providers/usdt/delivery-context"
 import { gatewayFailureOf } from "../providers/usdt/errors"
 import { confirmationContext } from "../providers/usdt/poll-budget"
-import { usdtRegistration } from "../providers/usdt/registration"
 import { readSessionData } from "../providers/usdt/session-data"
 import { recordCheckoutOutcome, resolveReplacedSession } from "./late-payment"
 import { findCartOfCollection, findOrderOfCart, findOrderOfCollection, findPaymentSession } from "./payment-records"
@@ -78,6 +77,8 @@ export class UsdtCompletionRetryableError extends Error {
 export interface CompleteUsdtPaymentInput {
   notice: UsdtPaymentNotice
   source: "webhook" | "reconcile"
+  /** Resolved once by the caller (a delivery, a replay, a reconciliation run): registration, credentials, client. */
+  delivery: UsdtDeliveryContext
 }
 
 /** Longest wait for the cart lock, in seconds (completeCartWorkflow holds it while it runs). */
@@ -162,7 +163,7 @@ function underpaidDetail(data: Record<string, unknown> | null | undefined): stri
 }
 
 export async function completeUsdtPayment(container: MedusaContainer, input: CompleteUsdtPaymentInput): Promise<UsdtCompletionResult> {
-  const { notice, source } = input
+  const { notice, source, delivery } = input
   const logger: Logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const base = { source, gateway_payment_id: notice.gatewayPaymentId }
   const finish = (result: UsdtCompletionResult): UsdtCompletionResult => {
@@ -178,8 +179,7 @@ export async function completeUsdtPayment(container: MedusaContainer, input: Com
   if (notice.event !== PAYMENT_COMPLETED) {
     return finish({ ...base, outcome: "ignored_event", detail: `event ${JSON.stringify(notice.event)} is recorded without effect` })
   }
-  const { providerId, options } = usdtRegistration(container)
-  const credentials = await resolveGatewayCredentials(options, container)
+  const { providerId, credentials } = delivery
   if (notice.merchantId !== credentials.merchantId) {
     return finish({ ...base, outcome: "foreign_merchant", detail: `merchant ${notice.merchantId} is not this store's merchant` })
   }
@@ -209,7 +209,7 @@ export async function completeUsdtPayment(container: MedusaContainer, input: Com
   try {
     const result = await container.resolve(Modules.LOCKING).execute(
       usdtCompletionLockKey(cartId),
-      () => settle(container, { ...withCart, sessionId, finish }),
+      () => settle(container, { ...withCart, sessionId, finish, client: delivery.client }),
       { timeout: COMPLETION_LOCK_TIMEOUT_SECONDS }
     )
     if (result.outcome === "completed" || result.outcome === "already_completed") {
@@ -231,6 +231,8 @@ interface SettleInput {
   cart_id: string
   sessionId: string
   finish: (result: UsdtCompletionResult) => UsdtCompletionResult
+  /** The delivery's client, handed to the provider's authorization. */
+  client: GatewayClient
 }
 
 /**
@@ -239,7 +241,7 @@ interface SettleInput {
  * take this lock, and is kept consistent by the cart lock that both take around authorization.
  */
 async function settle(container: MedusaContainer, input: SettleInput): Promise<UsdtCompletionResult> {
-  const { sessionId, finish, ...withCart } = input
+  const { sessionId, finish, client, ...withCart } = input
   const cartId = withCart.cart_id
   const session = await findPaymentSession(container, sessionId)
   if (!session) return finish({ ...withCart, outcome: "session_not_found", detail: "the payment session was deleted meanwhile" })
@@ -254,7 +256,7 @@ async function settle(container: MedusaContainer, input: SettleInput): Promise<U
   let verdict: LockedVerdict
   try {
     const locking = container.resolve(Modules.LOCKING)
-    const context = confirmationContext(withCart.gateway_payment_id, withCart.source)
+    const context = confirmationContext(withCart.gateway_payment_id, withCart.source, client)
     verdict = await locking.execute(cartId, () => authorizeUnlessOrdered(container, { cartId, sessionId, context }), { timeout: LOCK_TIMEOUT_SECONDS })
   } catch (error) {
     // The gateway's own verdict on retrying travels with its failure; anything else may pass.

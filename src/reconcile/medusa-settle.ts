@@ -8,16 +8,19 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import type { Payment } from "../gateway"
 import { completeUsdtPayment } from "../completion/complete-usdt-payment"
 import { noticeFromGatewayPayment } from "../completion/payment-notice"
+import type { UsdtDeliveryContext } from "../providers/usdt/delivery-context"
 import { sessionFactsByNote } from "./medusa-sessions"
 import type { PaymentVerdict, SettlePage } from "./types"
 import { medusaOwner, verdictOfCompletion } from "./medusa-verdicts"
 import { assessListedPayment } from "./verdicts"
 
 export interface MedusaSettlerOptions {
-  /** `pp_usdt_usdt`. */
-  providerId: string
-  /** The store's gateway merchant: listed payments are this merchant's by construction. */
-  merchantId: string
+  /**
+   * The run's context, resolved once: its provider id (`pp_usdt_usdt`), the store's gateway
+   * merchant (listed payments are this merchant's by construction), and the credentials and
+   * client every completion of the run uses.
+   */
+  delivery: UsdtDeliveryContext
   /** Payments of a page settled at once (each cart has its own lock). */
   concurrency: number
   /** Called before each completion: the run renews its lock there. */
@@ -43,7 +46,8 @@ function messageOf(error: unknown): string {
 }
 
 export function medusaSettler(container: MedusaContainer, options: MedusaSettlerOptions): SettlePage {
-  const owner = medusaOwner(options.providerId)
+  const { delivery } = options
+  const owner = medusaOwner(delivery.providerId)
   return async function settlePage(payments: readonly Payment[]): Promise<PaymentVerdict[]> {
     const facts = await sessionFactsByNote(container, payments.map((payment) => payment.note))
     return mapWithConcurrency(payments, options.concurrency, async (payment): Promise<PaymentVerdict> => {
@@ -52,8 +56,9 @@ export function medusaSettler(container: MedusaContainer, options: MedusaSettler
       await options.beforeSettle?.()
       try {
         const result = await completeUsdtPayment(container, {
-          notice: noticeFromGatewayPayment(payment, options.merchantId),
+          notice: noticeFromGatewayPayment(payment, delivery.credentials.merchantId),
           source: "reconcile",
+          delivery,
         })
         return verdictOfCompletion(payment, decision.facts, result)
       } catch (error) {

@@ -13,8 +13,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createGatewayClient } from "../gateway"
 import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../modules/usdt-gateway"
 import type { ReconciliationRunRecord } from "../modules/usdt-gateway/types"
-import { resolveGatewayCredentials } from "../providers/usdt/credentials"
-import { usdtRegistration } from "../providers/usdt/registration"
+import { resolveUsdtDeliveryContext } from "../providers/usdt/delivery-context"
 import { reconcile } from "./engine"
 import { acquireRunLock, type RunLock } from "./lock"
 import { medusaExpiry } from "./medusa-expiry"
@@ -78,8 +77,9 @@ export async function runUsdtReconciliation(container: MedusaContainer, request:
   const now = request.now ?? Date.now
   const settings = reconcileSettingsFromEnv(request.env)
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const { providerId, options } = usdtRegistration(container)
-  const credentials = await resolveGatewayCredentials(options, container)
+  // Resolved once for the run: every completion it makes uses these credentials and this client.
+  const delivery = await resolveUsdtDeliveryContext(container)
+  const { providerId, options, credentials } = delivery
   const runs = container.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
   const client = createGatewayClient({
     baseUrl: credentials.baseUrl,
@@ -107,8 +107,7 @@ export async function runUsdtReconciliation(container: MedusaContainer, request:
       counters: client.stats,
       window,
       settlePage: medusaSettler(container, {
-        providerId,
-        merchantId: credentials.merchantId,
+        delivery,
         concurrency: settings.concurrency,
         beforeSettle: () => held.renew(),
       }),

@@ -3,7 +3,7 @@
  * of one order queue one after another, none is refused, and one that cannot get its turn in
  * time is refused with a clear message having done nothing. Needs Redis at REDIS_URL.
  */
-import { refundLockKey, withRefundLock } from "../../src/api/admin/usdt/refund-lock"
+import { refundLockKey, withRefundLock } from "../../src/refunds/refund-lock"
 import { useRedisLockingInstances } from "./redis-locking"
 
 describe("the refund lock across instances (Redis)", () => {

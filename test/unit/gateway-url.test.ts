@@ -1,4 +1,4 @@
-import { addressKind, gatewayUrlProblem } from "../../src/api/admin/usdt/gateway-url"
+import { addressKind, gatewayUrlProblem } from "../../src/settings/gateway-url"
 
 describe("gateway base URL rules", () => {
   it.each([

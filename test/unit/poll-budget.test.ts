@@ -1,10 +1,21 @@
 import { PaymentSessionStatus } from "@medusajs/framework/utils"
+import type { GatewayClient } from "../../src/gateway"
 import { answerBetweenPolls, checkReasonOf, confirmationContext, withCheckTime } from "../../src/providers/usdt/poll-budget"
 
 describe("why the provider is asked", () => {
   it("a confirmation names the record it saw; webhooks come first, reconciliation last", () => {
     expect(checkReasonOf({ idempotency_key: "payses_1", ...confirmationContext(42, "webhook") })).toEqual({ kind: "confirmation", recordId: 42, priority: "confirm" })
     expect(checkReasonOf(confirmationContext(7, "reconcile"))).toEqual({ kind: "confirmation", recordId: 7, priority: "reconcile" })
+  })
+
+  it("a confirmation hands over the client its delivery resolved; anything that is not a live client is dropped", () => {
+    const client = { getPayment: async () => undefined } as unknown as GatewayClient
+    expect(checkReasonOf(confirmationContext(42, "webhook", client))).toEqual({ kind: "confirmation", recordId: 42, priority: "confirm", client })
+    // What a JSON body could carry has no methods: not a client, and the confirmation stands without it.
+    const forged = JSON.parse(JSON.stringify({ ...confirmationContext(42, "webhook"), usdt_gateway_client: { getPayment: "x", baseUrl: "http://evil" } }))
+    const reason = checkReasonOf(forged)
+    expect(reason).toEqual({ kind: "confirmation", recordId: 42, priority: "confirm" })
+    expect(reason).not.toHaveProperty("client")
   })
 
   it.each([

@@ -1,4 +1,4 @@
-import { gatewayPaymentsOf } from "../../src/api/admin/usdt/order-payment"
+import { gatewayPaymentsOf } from "../../src/refunds/order-payment"
 import type { RefundLedgerRecord } from "../../src/modules/usdt-gateway/refund-ledger"
 import { recordFlag } from "../../src/providers/usdt/session-data"
 import { type LedgerRowFields, refundLedgerRow } from "../fixtures/refund-ledger-row"

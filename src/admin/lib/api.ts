@@ -2,12 +2,12 @@
  * Calls to this plugin's admin API from the dashboard. The dashboard is served by the same
  * backend, so relative paths and the session cookie authenticate every call.
  */
-import type { ConnectionCheck } from "../../api/admin/usdt/connection-check"
+import type { ConnectionCheck } from "../../settings/connection-check"
 import type { DeliveryView } from "../../api/admin/usdt/delivery-view"
-import type { CredentialsSource } from "../../api/admin/usdt/effective-credentials"
-import type { OrderGatewayPayment } from "../../api/admin/usdt/order-payment"
-import type { PaidNoOrderView } from "../../api/admin/usdt/paid-no-order"
-import type { WebhookSelfTest } from "../../api/admin/usdt/webhook-self-test"
+import type { CredentialsSource } from "../../settings/effective-credentials"
+import type { OrderGatewayPayment } from "../../refunds/order-payment"
+import type { PaidNoOrderView } from "../../refunds/paid-no-order"
+import type { WebhookSelfTest } from "../../settings/webhook-self-test"
 import type { MaskedSettings, SaveSettingsInput } from "../../modules/usdt-gateway/types"
 
 /** A server type as it arrives over JSON: dates become strings. */

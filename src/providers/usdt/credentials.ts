@@ -1,8 +1,9 @@
 /**
  * THE seam for the gateway credentials. Everything that talks to the gateway or verifies a
  * webhook asks `resolveGatewayCredentials` for them, and `gatewayClientFor` for a client.
- * The credentials saved in the admin (the usdt_gateway module, read at every call so that a
- * change takes effect without a restart) come first; the provider options are the fallback.
+ * The credentials saved in the admin (the usdt_gateway module, read once per request, delivery
+ * or reconciliation run — see delivery-context.ts — so that a change takes effect without a
+ * restart) come first; the provider options are the fallback.
  */
 import { createHash } from "node:crypto"
 import { MedusaError } from "@medusajs/framework/utils"

@@ -3,7 +3,8 @@
  *
  * - A confirmation (the webhook route or reconciliation, through completeUsdtPayment) names the
  *   gateway record it saw in the authorization context: one `GET payments/{id}`, at the top of
- *   the merchant's budget (reconciliation at the bottom).
+ *   the merchant's budget (reconciliation at the bottom), made with the client the delivery
+ *   already resolved (delivery-context.ts) when the context carries it.
  * - Anything else is a storefront poll (`POST /store/carts/:id/complete` → authorizePayment,
  *   getPaymentStatus). A poll costs at most one gateway request per session per interval
  *   (`storefrontPollIntervalMs`, default 15 s), counted from the last poll that asked; between
@@ -14,6 +15,7 @@
  */
 import { PaymentSessionStatus } from "@medusajs/framework/utils"
 import { z } from "zod"
+import type { GatewayClient } from "../../gateway"
 
 export const DEFAULT_STOREFRONT_POLL_INTERVAL_MS = 15_000
 /**
@@ -23,29 +25,37 @@ export const DEFAULT_STOREFRONT_POLL_INTERVAL_MS = 15_000
  */
 export const POLL_MAX_QUEUE_MS = 250
 
+/** A live client object (never something a JSON body could hold: it has methods). */
+const clientSchema = z.custom<GatewayClient>(
+  (value) => typeof value === "object" && value !== null && typeof Reflect.get(value, "getPayment") === "function"
+)
+
 const confirmationSchema = z.looseObject({
   usdt_gateway_record_id: z.number().int().positive(),
   usdt_confirmed_by: z.enum(["webhook", "reconcile"]),
+  /** Dropped when it is not a live client: the provider then resolves its own. */
+  usdt_gateway_client: clientSchema.optional().catch(undefined),
 })
 
 export type CheckReason =
-  | { kind: "confirmation"; recordId: number; priority: "confirm" | "reconcile" }
+  | { kind: "confirmation"; recordId: number; priority: "confirm" | "reconcile"; client?: GatewayClient }
   | { kind: "poll" }
 
-/** The authorization context completeUsdtPayment passes: the record a verified source named. */
-export function confirmationContext(recordId: number, source: "webhook" | "reconcile"): Record<string, unknown> {
-  return { usdt_gateway_record_id: recordId, usdt_confirmed_by: source }
+/**
+ * The authorization context completeUsdtPayment passes: the record a verified source named, and
+ * the gateway client its delivery context resolved (so the provider does not read the
+ * credentials again).
+ */
+export function confirmationContext(recordId: number, source: "webhook" | "reconcile", client?: GatewayClient): Record<string, unknown> {
+  return { usdt_gateway_record_id: recordId, usdt_confirmed_by: source, ...(client ? { usdt_gateway_client: client } : {}) }
 }
 
 /** The storefront cannot set the authorization context: without our keys, it is a poll. */
 export function checkReasonOf(context: unknown): CheckReason {
   const parsed = confirmationSchema.safeParse(context ?? {})
   if (!parsed.success) return { kind: "poll" }
-  return {
-    kind: "confirmation",
-    recordId: parsed.data.usdt_gateway_record_id,
-    priority: parsed.data.usdt_confirmed_by === "webhook" ? "confirm" : "reconcile",
-  }
+  const { usdt_gateway_record_id: recordId, usdt_confirmed_by: source, usdt_gateway_client: client } = parsed.data
+  return { kind: "confirmation", recordId, priority: source === "webhook" ? "confirm" : "reconcile", ...(client ? { client } : {}) }
 }
 
 const pollFactsSchema = z.looseObject({

@@ -142,12 +142,13 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   protected async check(
     given: Record<string, unknown> | undefined,
     context: { idempotency_key?: string } | undefined,
-    lookup: LookupOptions
+    lookup: LookupOptions,
+    resolved?: GatewayClient
   ): Promise<{ assessment: PaymentAssessment; data: Record<string, unknown> }> {
     const raw = given ?? {}
     const current = readSessionData(raw)
     const sessionId = this.sessionIdOf(current, context)
-    const client = await this.client()
+    const client = resolved ?? (await this.client())
     // A session that reuses (or adopted) another session's checkout finds it by that session's note.
     const note = current.checkout_note ?? sessionId
     const payment = await gatewayCall("check the USDT payment", () => findGatewayPayment(client, note, current, lookup))
@@ -174,13 +175,15 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   }
 
   /**
-   * A confirmation (webhook, reconciliation) asks for the record it names; a storefront poll
-   * asks at most once per session per `storefrontPollIntervalMs` (see poll-budget.ts).
+   * A confirmation (webhook, reconciliation) asks for the record it names, with the client its
+   * delivery context resolved; a storefront poll asks at most once per session per
+   * `storefrontPollIntervalMs` (see poll-budget.ts).
    */
   async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
     const reason = checkReasonOf(input.context)
     if (reason.kind === "confirmation") {
-      const { assessment, data } = await this.check(input.data, input.context, reason)
+      const { client, ...lookup } = reason
+      const { assessment, data } = await this.check(input.data, input.context, lookup, client)
       return { status: assessment.status, data }
     }
     return this.poll(input.data, input.context)

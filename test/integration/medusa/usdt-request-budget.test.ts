@@ -8,6 +8,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { z } from "zod"
 import { seedStore, type SeededStore } from "../../../demo/seed-store"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../src/modules/usdt-gateway"
 import { orderIdOf } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
@@ -134,6 +135,29 @@ medusaIntegrationTestRunner({
       const state = await cartPaymentState(getContainer(), checkout.cartId)
       expect(state.orderIds).toHaveLength(1)
       expect(state.payments[0].data).toMatchObject({ gateway_payment_id: record.id, gateway_status: "completed" })
+    })
+
+    it("one verified webhook costs one credentials read and one GET payments/{id}: the delivery's context is resolved once", async () => {
+      const checkout = await shop.usdtCheckout()
+      await harness.sandbox.setFaults({ webhook_drop_rate: 1 })
+      expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
+      const record = await harness.sandbox.paymentByNote(checkout.session.id)
+      if (!record) throw new Error("no sandbox record")
+      // Every read of the saved credentials goes through the module service's retrieveCredentials.
+      const gateway = getContainer().resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
+      const reads = jest.spyOn(gateway, "retrieveCredentials")
+      const started = Date.now()
+      try {
+        const answer = await sendSigned(harness.medusaUrl, completedEvent({ paymentRecordId: record.id, note: checkout.session.id, amount: "15.50" }))
+        expect(answer).toMatchObject({ status: 200, body: { outcome: "completed" } })
+        expect(reads).toHaveBeenCalledTimes(1)
+      } finally {
+        reads.mockRestore()
+      }
+      const requests = await gatewayRequests(started)
+      expect(requests.listings).toEqual([])
+      expect(requests.byId(record.id)).toHaveLength(1)
+      expect(requests.all).toHaveLength(1)
     })
 
     it("a signed webhook naming another checkout's record confirms nothing (the record's note must be the session)", async () => {

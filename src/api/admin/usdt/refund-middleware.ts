@@ -7,7 +7,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { isUsdtProvider, usdtPaymentFacts, usdtRefundTools } from "../../../refunds/refund-context"
 import { assertStoreKnowsGatewayRefunds } from "../../../refunds/refund-record"
-import { refundLockingOf, refundLockKey, withRefundLock } from "./refund-lock"
+import { refundLockingOf, refundLockKey, withRefundLock } from "../../../refunds/refund-lock"
 
 function untilAnswered(res: MedusaResponse): Promise<void> {
   return new Promise((resolve) => {

@@ -4,6 +4,7 @@
  * a body sent as text or a form is not what the gateway sends, even when its bytes verify.
  */
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { WEBHOOK_STATUS } from "./statuses"
 
 export function requireJsonBody(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): void {
   const header = req.headers["content-type"]
@@ -12,5 +13,5 @@ export function requireJsonBody(req: MedusaRequest, res: MedusaResponse, next: M
     next()
     return
   }
-  res.status(415).json({ message: "The USDT webhook takes Content-Type: application/json, as the gateway sends it.", reason: "unsupported_media_type" })
+  res.status(WEBHOOK_STATUS.unsupported_media_type).json({ message: "The USDT webhook takes Content-Type: application/json, as the gateway sends it.", reason: "unsupported_media_type" })
 }

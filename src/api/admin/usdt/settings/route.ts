@@ -9,8 +9,8 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../../modules/usdt-gateway"
 import { usdtRegistration } from "../../../../providers/usdt/registration"
-import { credentialsSource } from "../effective-credentials"
-import { checkGatewayUrl } from "../gateway-url"
+import { credentialsSource } from "../../../../settings/effective-credentials"
+import { checkGatewayUrl } from "../../../../settings/gateway-url"
 import { type FieldErrors, parseOrRespond, respondInvalid, saveSettingsSchema } from "../validators"
 import { webhookUrl } from "../webhook-url"
 

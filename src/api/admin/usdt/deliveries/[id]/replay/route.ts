@@ -1,7 +1,9 @@
 /** POST /admin/usdt/deliveries/:id/replay: reruns a verified delivery through the completion path. */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { replayDelivery } from "../../../delivery-replay"
+import { replayDelivery } from "../../../../../../completion/delivery-replay"
+import { deliveryView } from "../../../delivery-view"
 
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
-  res.json(await replayDelivery(req.scope, req.params.id))
+  const replay = await replayDelivery(req.scope, req.params.id)
+  res.json({ ...replay, delivery: deliveryView(replay.delivery) })
 }

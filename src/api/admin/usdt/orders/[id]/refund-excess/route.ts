@@ -6,8 +6,8 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
 import { excessLeftCents, refundExcess } from "../../../../../../refunds/refund-excess"
-import { retrieveOrderGatewayPayments } from "../../../order-payment"
-import { withOrderRefunds } from "../../../order-refunds"
+import { retrieveOrderGatewayPayments } from "../../../../../../refunds/order-payment"
+import { withOrderRefunds } from "../../../../../../refunds/order-refunds"
 import { parseOrRespond, refundExcessSchema } from "../../../validators"
 
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {

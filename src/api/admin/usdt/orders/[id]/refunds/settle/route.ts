@@ -9,8 +9,8 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { formatCents } from "../../../../../../../gateway"
 import { usdtPaymentFacts } from "../../../../../../../refunds/refund-context"
 import { recordGatewayRefunds, unknownToStoreCents } from "../../../../../../../refunds/refund-record"
-import { retrieveOrderGatewayPayments } from "../../../../order-payment"
-import { withOrderRefunds } from "../../../../order-refunds"
+import { retrieveOrderGatewayPayments } from "../../../../../../../refunds/order-payment"
+import { withOrderRefunds } from "../../../../../../../refunds/order-refunds"
 import { parseOrRespond, settleRefundsSchema } from "../../../../validators"
 
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {

@@ -2,21 +2,23 @@
  * Replays a verified webhook delivery: its stored raw body is parsed against the contract and
  * run through the same completion function as the webhook route (completeUsdtPayment), so a
  * replay is exactly as idempotent as a redelivery by the gateway. The signature is not checked
- * again: it was checked on receipt, and its timestamp is old by now.
+ * again: it was checked on receipt, and its timestamp is old by now. The replay resolves its
+ * own delivery context (registration, credentials, client) once, as a delivery does.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
-import { issuePath, webhookEventSchema } from "../../../gateway"
-import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../modules/usdt-gateway"
-import { completeUsdtPayment, UsdtCompletionRetryableError } from "../../../completion/complete-usdt-payment"
-import { noticeFromWebhook } from "../../../completion/payment-notice"
-import { deliveryView, type DeliveryView } from "./delivery-view"
+import { issuePath, webhookEventSchema } from "../gateway"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService, type WebhookDeliveryRecord } from "../modules/usdt-gateway"
+import { resolveUsdtDeliveryContext } from "../providers/usdt/delivery-context"
+import { completeUsdtPayment, UsdtCompletionRetryableError } from "./complete-usdt-payment"
+import { noticeFromWebhook } from "./payment-notice"
 
 export interface ReplayResult {
   ok: boolean
   outcome: string
   message: string
-  delivery: DeliveryView
+  /** The delivery as stored after the replay (its replay time and outcome). */
+  delivery: WebhookDeliveryRecord
 }
 
 const SUCCESS = new Set(["completed", "already_completed"])
@@ -49,8 +51,9 @@ export async function replayDelivery(container: MedusaContainer, id: string): Pr
   const event = eventOf(delivery.raw_body)
   let outcome: string
   let message: string
+  const context = await resolveUsdtDeliveryContext(container)
   try {
-    const result = await completeUsdtPayment(container, { notice: noticeFromWebhook(event), source: "webhook" })
+    const result = await completeUsdtPayment(container, { notice: noticeFromWebhook(event), source: "webhook", delivery: context })
     outcome = result.outcome
     message = result.detail ? `${result.outcome}: ${result.detail}` : result.outcome
   } catch (error) {
@@ -59,5 +62,5 @@ export async function replayDelivery(container: MedusaContainer, id: string): Pr
     message = `Not completed yet, try again later: ${error.message}`
   }
   const updated = await settings.markWebhookDeliveryReplayed(delivery.id, outcome)
-  return { ok: SUCCESS.has(outcome), outcome, message, delivery: deliveryView(updated) }
+  return { ok: SUCCESS.has(outcome), outcome, message, delivery: updated }
 }

@@ -7,13 +7,11 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
-import { formatCents } from "../../../gateway"
-import type { UsdtGatewayModuleService } from "../../../modules/usdt-gateway"
-import { gatewayClientFor } from "../../../providers/usdt/credentials"
-import { gatewayCall, USDT_ERROR_CODES } from "../../../providers/usdt/errors"
-import { usdtRegistration } from "../../../providers/usdt/registration"
-import type { CheckoutRecordRow } from "../../../providers/usdt/session-checkout"
-import { effectiveCredentials } from "./effective-credentials"
+import { formatCents, type GatewayClient } from "../gateway"
+import { SecretDecryptionError, type UsdtGatewayModuleService } from "../modules/usdt-gateway"
+import { resolveUsdtDeliveryContext } from "../providers/usdt/delivery-context"
+import { gatewayCall, USDT_ERROR_CODES } from "../providers/usdt/errors"
+import type { CheckoutRecordRow } from "../providers/usdt/session-checkout"
 
 export const LISTED_STATES = ["paid_no_order", "refunding", "refunded"] as const
 
@@ -50,15 +48,23 @@ export async function listPaidNoOrder(settings: UsdtGatewayModuleService): Promi
   return rows.map(paidNoOrderView)
 }
 
+/** The gateway client for the credentials in effect, or a refusal saying the gateway is not connected (nothing refunded). */
+async function connectedClient(scope: MedusaContainer): Promise<GatewayClient> {
+  try {
+    return (await resolveUsdtDeliveryContext(scope)).client
+  } catch (error) {
+    if (!(error instanceof SecretDecryptionError) && !MedusaError.isMedusaError(error)) throw error
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "The USDT gateway is not connected: save the credentials first")
+  }
+}
+
 async function refundOnce(scope: MedusaContainer, settings: UsdtGatewayModuleService, id: string): Promise<PaidNoOrderView> {
   const [row] = await settings.listCheckoutRecords({ id }, { take: 1 })
   if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `No paid checkout ${id}`)
   if (row.state !== "paid_no_order" || !row.gateway_payment_id || !row.paid_cents) {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `This payment is ${row.state.replace(/_/g, " ")}: there is nothing to refund from here`)
   }
-  const effective = await effectiveCredentials(scope)
-  if (!effective.readable || !effective.credentials) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "The USDT gateway is not connected: save the credentials first")
-  const client = gatewayClientFor(effective.credentials, usdtRegistration(scope).options.http)
+  const client = await connectedClient(scope)
   await settings.updateCheckoutRecords({ id, state: "refunding" })
   const paymentId = Number(row.gateway_payment_id)
   const amountCents = row.paid_cents

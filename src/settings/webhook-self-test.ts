@@ -7,8 +7,8 @@
  */
 import { randomUUID } from "node:crypto"
 import { request } from "undici"
-import { signWebhook } from "../../../gateway"
-import type { GatewayCredentials, UsdtGatewayModuleService, WebhookDeliveryRecord } from "../../../modules/usdt-gateway"
+import { signWebhook } from "../gateway"
+import type { GatewayCredentials, UsdtGatewayModuleService, WebhookDeliveryRecord } from "../modules/usdt-gateway"
 
 export const TEST_WEBHOOK_EVENT = "usdt.test_webhook"
 export const TEST_NOTE_PREFIX = "usdt-test-"

@@ -12,10 +12,10 @@ import {
   SecretDecryptionError,
   USDT_GATEWAY_MODULE,
   type UsdtGatewayModuleService,
-} from "../../../modules/usdt-gateway"
-import { resolveGatewayCredentials } from "../../../providers/usdt/credentials"
-import type { UsdtProviderOptions } from "../../../providers/usdt/options"
-import { usdtRegistration } from "../../../providers/usdt/registration"
+} from "../modules/usdt-gateway"
+import { resolveGatewayCredentials } from "../providers/usdt/credentials"
+import type { UsdtProviderOptions } from "../providers/usdt/options"
+import { usdtRegistration } from "../providers/usdt/registration"
 
 /** `admin`: saved in this page; `options`: medusa-config's provider options; `none`: neither. */
 export type CredentialsSource = "admin" | "options" | "none"

@@ -1,7 +1,7 @@
 /** The order-level refund actions' common frame: the order's refund lock, its USDT payments, the tools. */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
-import { orderUsdtPaymentFacts, type UsdtPaymentFacts, type UsdtRefundTools, usdtRefundTools } from "../../../refunds/refund-context"
+import { orderUsdtPaymentFacts, type UsdtPaymentFacts, type UsdtRefundTools, usdtRefundTools } from "./refund-context"
 import { refundLockingOf, refundLockKey, withRefundLock } from "./refund-lock"
 
 export async function withOrderRefunds<T>(scope: MedusaContainer, orderId: string, job: (payments: UsdtPaymentFacts[], tools: UsdtRefundTools) => Promise<T>): Promise<T> {

@@ -7,10 +7,10 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { formatCents, toCents } from "../../../gateway"
+import { formatCents, toCents } from "../gateway"
 import { z } from "zod"
-import { excessRefundedCents, type RefundLedgerRecord, refundLedgerIn } from "../../../modules/usdt-gateway/refund-ledger"
-import { readSessionData } from "../../../providers/usdt/session-data"
+import { excessRefundedCents, type RefundLedgerRecord, refundLedgerIn } from "../modules/usdt-gateway/refund-ledger"
+import { readSessionData } from "../providers/usdt/session-data"
 
 const USDT_PROVIDER_PREFIX = "pp_usdt_"
 

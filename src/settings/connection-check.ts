@@ -18,8 +18,8 @@ import {
   GatewayRateLimitError,
   GatewayTimeoutError,
   redact,
-} from "../../../gateway"
-import type { GatewayCredentials } from "../../../modules/usdt-gateway"
+} from "../gateway"
+import type { GatewayCredentials } from "../modules/usdt-gateway"
 import { checkGatewayUrl } from "./gateway-url"
 
 export type ConnectionProblem =
