@@ -1,33 +1,15 @@
 /**
- * The installed store as its owner and a shopper reach it: JSON over HTTP with fetch, every
- * answer parsed with zod, every unexpected status an error carrying the body.
+ * The installed store as its owner and a shopper reach it: JSON over HTTP with fetch (the process
+ * tier's `requestJson`), every answer parsed with zod, every unexpected status an error carrying
+ * the body.
  */
 import { z } from "zod"
+import type { HttpAnswer } from "../integration/medusa/helpers/storefront"
+import { requestJson } from "../process/store-http"
 
-export interface JsonAnswer {
-  status: number
-  body: unknown
-}
-
-export async function requestJson(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<JsonAnswer> {
-  const answer = await fetch(url, {
-    method: init.method ?? "GET",
-    headers: { ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  })
-  const text = await answer.text()
-  let body: unknown = text
-  try {
-    body = text ? JSON.parse(text) : null
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: answer.status, body }
-}
-
-export function expectStatus<T extends z.ZodType>(answer: JsonAnswer, status: number, what: string, schema: T): z.output<T> {
-  if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`)
-  return schema.parse(answer.body)
+export function expectStatus<T extends z.ZodType>(answer: HttpAnswer, status: number, what: string, schema: T): z.output<T> {
+  if (answer.status !== status) throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.data)}`)
+  return schema.parse(answer.data)
 }
 
 const idOnly = z.looseObject({ id: z.string() })

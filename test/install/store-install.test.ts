@@ -14,7 +14,8 @@ import { join } from "node:path"
 import { Client } from "pg"
 import { z } from "zod"
 import { envFile, type InstallSnippets, readInstallSnippets } from "./readme-install"
-import { expectStatus, prepareStore, requestJson, usdtCheckout } from "./store-http"
+import { requestJson } from "../process/store-http"
+import { expectStatus, prepareStore, usdtCheckout } from "./store-http"
 import { storeLockfile, storeManifestSchema } from "./store-lockfile"
 import { freePort } from "../free-port"
 import { runCommand, type Service, startService, tail, waitForHttp } from "./store-process"
@@ -197,7 +198,7 @@ describe("a store installs the packed plugin by the README", () => {
     const logBefore = (server as Service).output().length
     const early = await checkout.complete()
     expect(early.status).toBe(400)
-    expect(JSON.stringify(early.body)).toMatch(/has not arrived yet/)
+    expect(JSON.stringify(early.data)).toMatch(/has not arrived yet/)
     const logDuringPoll = (server as Service).output().slice(logBefore).replace(ANSI, "")
     expect(logDuringPoll).not.toMatch(/Error was thrown|^\s*error\b/im)
 
@@ -228,15 +229,15 @@ describe("a store installs the packed plugin by the README", () => {
     // The shopper's next poll answers the order the webhook made.
     const after = await checkout.complete()
     expect(after.status).toBe(200)
-    expect(after.body).toMatchObject({ type: "order", order: { id: orders[0].id } })
+    expect(after.data).toMatchObject({ type: "order", order: { id: orders[0].id } })
   })
 
   it("answers the admin's settings route for an admin only", async () => {
     const { headers } = await prepareStoreAdmin()
     const settings = await requestJson(`${storeUrl}/admin/usdt/settings`, { headers })
     expect(settings.status).toBe(200)
-    expect(settings.body).toMatchObject({ webhook_url: `${storeUrl}/hooks/usdt` })
-    expect(JSON.stringify(settings.body)).not.toContain(MERCHANT.apiKey)
+    expect(settings.data).toMatchObject({ webhook_url: `${storeUrl}/hooks/usdt` })
+    expect(JSON.stringify(settings.data)).not.toContain(MERCHANT.apiKey)
     expect((await requestJson(`${storeUrl}/admin/usdt/settings`)).status).toBe(401)
   })
 

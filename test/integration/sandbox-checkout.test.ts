@@ -1,5 +1,4 @@
 import { checkoutSessionSchema, paymentSchema } from "../../src/gateway/contract"
-import type { RunningSandbox } from "../../src/sandbox"
 import {
   API,
   bearer,
@@ -11,35 +10,30 @@ import {
   OTHER,
   openCheckout,
   requestLog,
-  resetSandbox,
   start,
+  useSandboxWithReceiver,
 } from "./sandbox-helpers"
 
 const clock = manualClock()
 
 describe("sandbox gateway: POST /checkout-session", () => {
-  let sandbox: RunningSandbox
-  beforeAll(async () => {
-    sandbox = await start({ now: clock.now, checkoutTtlMs: 15 * 60_000 })
-  })
-  afterAll(() => sandbox.stop())
-  beforeEach(() => resetSandbox(sandbox))
+  const env = useSandboxWithReceiver({ now: clock.now, checkoutTtlMs: 15 * 60_000 })
 
   it("answers 201 with checkout_url = invoice_url carrying ?cs= and expires_at, and opens a pending record", async () => {
-    const reply = await call(sandbox, "POST", `${API}/checkout-session`, {
+    const reply = await call(env.sandbox, "POST", `${API}/checkout-session`, {
       body: { amount: 10.5, note: "order_123", notify_url: "http://127.0.0.1:9/hook", success_url: "http://127.0.0.1:9/thanks" },
     })
     expect(reply.status).toBe(201)
     const session = checkoutSessionSchema.parse(reply.json)
     expect(session.invoice_url).toBe(session.checkout_url)
     const url = new URL(session.checkout_url)
-    expect(`${url.origin}${url.pathname}`).toBe(`${sandbox.url}/checkout`)
+    expect(`${url.origin}${url.pathname}`).toBe(`${env.sandbox.url}/checkout`)
     expect(Date.parse(session.expires_at)).toBe(clock.now() + 15 * 60_000)
     expect(reply.json).not.toHaveProperty("id")
 
-    const [record] = await controlPayments(sandbox)
+    const [record] = await controlPayments(env.sandbox)
     expect(record).toMatchObject({ cs: url.searchParams.get("cs"), note: "order_123", notify_url: "http://127.0.0.1:9/hook", status: "pending" })
-    const read = await call(sandbox, "GET", `${API}/payments/${record.id}`)
+    const read = await call(env.sandbox, "GET", `${API}/payments/${record.id}`)
     const payment = paymentSchema.parse(read.json)
     expect(payment).toMatchObject({ id: record.id, status: "pending", amount_cents: 1050, currency: "USD", note: "order_123", refunded_amount_cents: 0 })
     expect(read.json).toMatchObject({ amount: "10.50", total_amount: null, paid_at: null, refunded_amount: "0.00", created_at: "2026-03-24T12:00:00+00:00" })
@@ -52,34 +46,34 @@ describe("sandbox gateway: POST /checkout-session", () => {
     ["1", 100],
     [1234.56, 123456],
   ])("reads the amount %p as %p cents", async (amount, cents) => {
-    const { id } = await openCheckout(sandbox, { amount })
-    const payment = paymentSchema.parse((await call(sandbox, "GET", `${API}/payments/${id}`)).json)
+    const { id } = await openCheckout(env.sandbox, { amount })
+    const payment = paymentSchema.parse((await call(env.sandbox, "GET", `${API}/payments/${id}`)).json)
     expect(payment.amount_cents).toBe(cents)
   })
 
   it("numbers payment records globally, across merchants", async () => {
-    const first = await openCheckout(sandbox)
-    const second = await openCheckout(sandbox, {}, OTHER)
-    const third = await openCheckout(sandbox)
+    const first = await openCheckout(env.sandbox)
+    const second = await openCheckout(env.sandbox, {}, OTHER)
+    const third = await openCheckout(env.sandbox)
     expect([second.id - first.id, third.id - second.id]).toEqual([1, 1])
   })
 
   it("accepts username as an alias of note, and an extra cancel_url", async () => {
-    const reply = await call(sandbox, "POST", `${API}/checkout-session`, {
+    const reply = await call(env.sandbox, "POST", `${API}/checkout-session`, {
       body: { amount: 5, username: "alias_ref", notify_url: "https://shop.example/hook", cancel_url: "https://shop.example/cart" },
     })
     expect(reply.status).toBe(201)
-    const [record] = await controlPayments(sandbox)
+    const [record] = await controlPayments(env.sandbox)
     expect(record).toMatchObject({ note: "alias_ref", cancel_url: "https://shop.example/cart" })
   })
 
   it("refuses a missing amount, note and notify_url with one 422 naming each field", async () => {
-    const reply = await call(sandbox, "POST", `${API}/checkout-session`, { body: {} })
+    const reply = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: {} })
     expect(reply.status).toBe(422)
     const error = errorOf(reply)
     expect(Object.keys(error.errors ?? {}).sort()).toEqual(["amount", "note", "notify_url"])
     expect(error.message).toBe("The amount field is required. (and 2 more errors)")
-    expect(await controlPayments(sandbox)).toHaveLength(0)
+    expect(await controlPayments(env.sandbox)).toHaveLength(0)
   })
 
   it.each([
@@ -94,7 +88,7 @@ describe("sandbox gateway: POST /checkout-session", () => {
     [{ notify_url: "not a url" }, "notify_url", /valid http\(s\) URL/],
     [{ success_url: "javascript:alert(1)" }, "success_url", /valid http\(s\) URL/],
   ])("refuses %p with 422 on %s", async (override, field, message) => {
-    const reply = await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody(override) })
+    const reply = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody(override) })
     expect(reply.status).toBe(422)
     const errors = errorOf(reply).errors ?? {}
     expect(Object.keys(errors)).toEqual([field])
@@ -102,12 +96,12 @@ describe("sandbox gateway: POST /checkout-session", () => {
   })
 
   it("holds the minimum amount: 0.99 is refused, 1.00 is accepted", async () => {
-    const below = await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody({ amount: 0.99 }) })
+    const below = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody({ amount: 0.99 }) })
     expect(below.status).toBe(422)
     expect(errorOf(below).errors).toEqual({ amount: ["The amount must be at least 1.00 USD."] })
-    const zero = await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody({ amount: 0 }) })
+    const zero = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody({ amount: 0 }) })
     expect(zero.status).toBe(422)
-    const exact = await call(sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody({ amount: "1.00" }) })
+    const exact = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: checkoutBody({ amount: "1.00" }) })
     expect(exact.status).toBe(201)
   })
 
@@ -123,17 +117,17 @@ describe("sandbox gateway: POST /checkout-session", () => {
   })
 
   it("answers 400 to a body that is not JSON, and 422 to JSON that is not an object", async () => {
-    const broken = await call(sandbox, "POST", `${API}/checkout-session`, { body: "{amount: 10" })
+    const broken = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: "{amount: 10" })
     expect(broken.status).toBe(400)
     expect(errorOf(broken).message).toMatch(/not valid JSON/)
-    const list = await call(sandbox, "POST", `${API}/checkout-session`, { body: "[1,2]" })
+    const list = await call(env.sandbox, "POST", `${API}/checkout-session`, { body: "[1,2]" })
     expect(list.status).toBe(422)
     expect(errorOf(list).message).toMatch(/JSON object/)
   })
 
   describe("Idempotency-Key", () => {
     const post = (key: string, body: Record<string, unknown>, headers = bearer()) =>
-      call(sandbox, "POST", `${API}/checkout-session`, { headers: { ...headers, "idempotency-key": key }, body })
+      call(env.sandbox, "POST", `${API}/checkout-session`, { headers: { ...headers, "idempotency-key": key }, body })
 
     it("replays the very same status and body for the same key, whatever the new body", async () => {
       const first = await post("key-1", checkoutBody({ amount: 20 }))
@@ -142,12 +136,12 @@ describe("sandbox gateway: POST /checkout-session", () => {
       expect(again.status).toBe(201)
       expect(again.text).toBe(first.text)
       expect(again.headers.get("idempotency-replayed")).toBe("true")
-      expect(await controlPayments(sandbox)).toHaveLength(1)
+      expect(await controlPayments(env.sandbox)).toHaveLength(1)
 
       const other = await post("key-2", checkoutBody({ amount: 20 }))
       expect(other.text).not.toBe(first.text)
-      expect(await controlPayments(sandbox)).toHaveLength(2)
-      const log = await requestLog(sandbox)
+      expect(await controlPayments(env.sandbox)).toHaveLength(2)
+      const log = await requestLog(env.sandbox)
       expect(log.map((entry) => entry.idempotency_key)).toEqual(["key-1", "key-1", "key-2"])
     })
 
@@ -177,21 +171,21 @@ describe("sandbox gateway: POST /checkout-session", () => {
   })
 
   it("reads a pending record past expires_at as expired", async () => {
-    const { id } = await openCheckout(sandbox)
+    const { id } = await openCheckout(env.sandbox)
     clock.advance(15 * 60_000 - 1)
-    expect(paymentSchema.parse((await call(sandbox, "GET", `${API}/payments/${id}`)).json).status).toBe("pending")
+    expect(paymentSchema.parse((await call(env.sandbox, "GET", `${API}/payments/${id}`)).json).status).toBe("pending")
     clock.advance(1)
-    expect(paymentSchema.parse((await call(sandbox, "GET", `${API}/payments/${id}`)).json).status).toBe("expired")
+    expect(paymentSchema.parse((await call(env.sandbox, "GET", `${API}/payments/${id}`)).json).status).toBe("expired")
   })
 
   it("answers JSON 404 for an unknown route and 405 for a wrong method", async () => {
-    const unknown = await call(sandbox, "GET", `${API}/nothing-here`)
+    const unknown = await call(env.sandbox, "GET", `${API}/nothing-here`)
     expect(unknown.status).toBe(404)
     expect(errorOf(unknown).message).toMatch(/No API endpoint/)
-    const outside = await call(sandbox, "GET", "/api/v2/whatever")
+    const outside = await call(env.sandbox, "GET", "/api/v2/whatever")
     expect(outside.status).toBe(404)
     expect(errorOf(outside).message).toBeTruthy()
-    const wrongMethod = await call(sandbox, "GET", `${API}/checkout-session`)
+    const wrongMethod = await call(env.sandbox, "GET", `${API}/checkout-session`)
     expect(wrongMethod.status).toBe(405)
     expect(wrongMethod.headers.get("allow")).toBe("POST")
   })

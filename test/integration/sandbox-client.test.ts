@@ -5,36 +5,28 @@
 import { createGatewayClient, type GatewayClient, GatewayNotFoundError, GatewayValidationError } from "../../src/gateway"
 import { paymentSchema } from "../../src/gateway/contract"
 import { verifyWebhook } from "../../src/gateway/webhook-signature"
-import type { RunningSandbox } from "../../src/sandbox"
-import { MERCHANT, OTHER, payByControl, type Receiver, requestLog, start, startReceiver, waitFor } from "./sandbox-helpers"
+import { MERCHANT, OTHER, payByControl, requestLog, useSandboxWithReceiver, waitFor } from "./sandbox-helpers"
 
 describe("sandbox gateway with the gateway client", () => {
-  let sandbox: RunningSandbox
-  let receiver: Receiver
+  const env = useSandboxWithReceiver({ rateLimit: { limit: 5, windowMs: 1_000 } })
   const clients: GatewayClient[] = []
   const client = (overrides: Partial<Parameters<typeof createGatewayClient>[0]> = {}) => {
-    const made = createGatewayClient({ baseUrl: sandbox.url, merchantId: MERCHANT.id, apiKey: MERCHANT.apiKey, rateLimit: false, ...overrides })
+    const made = createGatewayClient({ baseUrl: env.sandbox.url, merchantId: MERCHANT.id, apiKey: MERCHANT.apiKey, rateLimit: false, ...overrides })
     clients.push(made)
     return made
   }
-  beforeAll(async () => {
-    sandbox = await start({ rateLimit: { limit: 5, windowMs: 1_000 } })
-    receiver = await startReceiver()
-  })
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()))
-    await sandbox.stop()
-    await receiver.close()
   })
 
   it("opens, pays, finds by note, refunds once and balances, with a verifiable webhook", async () => {
     const gateway = client()
     const note = `client_${Date.now()}`
-    const session = await gateway.createCheckoutSession({ amountCents: 1999, note, notifyUrl: receiver.url })
+    const session = await gateway.createCheckoutSession({ amountCents: 1999, note, notifyUrl: env.receiver.url })
     const cs = new URL(session.checkout_url).searchParams.get("cs") ?? ""
-    expect((await payByControl(sandbox, cs)).status).toBe(200)
+    expect((await payByControl(env.sandbox, cs)).status).toBe(200)
 
-    const hook = await waitFor(() => receiver.received[0], 3_000, "the webhook")
+    const hook = await waitFor(() => env.receiver.received[0], 3_000, "the webhook")
     const verified = verifyWebhook({ rawBody: hook.raw, headers: hook.headers, secrets: MERCHANT.webhookSecret })
     if (!verified.valid) throw new Error(verified.message)
     expect(verified.event).toMatchObject({ note, amount: 1999, merchant_id: MERCHANT.id })
@@ -48,18 +40,18 @@ describe("sandbox gateway with the gateway client", () => {
     const refund = await gateway.refundPayment(payment.id, { amountCents: 999, reason: "partial" })
     expect(refund.status).toBe("completed")
     expect(await gateway.getBalance()).toEqual({ received_total: 1999, refunded_total: 999, available_ledger: 1000 })
-    const refundCalls = (await requestLog(sandbox)).filter((entry) => entry.method === "POST" && entry.path.endsWith("/refund"))
+    const refundCalls = (await requestLog(env.sandbox)).filter((entry) => entry.method === "POST" && entry.path.endsWith("/refund"))
     expect(refundCalls).toEqual([expect.objectContaining({ status: 201, idempotency_key: null })])
   })
 
   it("maps the sandbox's 404 and 422 to the client's typed errors", async () => {
     const theirs = client({ merchantId: OTHER.id, apiKey: OTHER.apiKey })
-    const session = await theirs.createCheckoutSession({ amountCents: 500, note: `theirs_${Date.now()}`, notifyUrl: receiver.url })
+    const session = await theirs.createCheckoutSession({ amountCents: 500, note: `theirs_${Date.now()}`, notifyUrl: env.receiver.url })
     const cs = new URL(session.checkout_url).searchParams.get("cs") ?? ""
-    const paid = await payByControl(sandbox, cs)
+    const paid = await payByControl(env.sandbox, cs)
     const { id } = paymentSchema.parse(paid.json)
     await expect(client().getPayment(id)).rejects.toBeInstanceOf(GatewayNotFoundError)
-    const small = await client().createCheckoutSession({ amountCents: 99, note: `small_${Date.now()}`, notifyUrl: receiver.url }).catch((e: unknown) => e)
+    const small = await client().createCheckoutSession({ amountCents: 99, note: `small_${Date.now()}`, notifyUrl: env.receiver.url }).catch((e: unknown) => e)
     expect(small).toBeInstanceOf(GatewayValidationError)
     expect(small instanceof GatewayValidationError && small.fields).toEqual({ amount: ["The amount must be at least 1.00 USD."] })
   })

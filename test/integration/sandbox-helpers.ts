@@ -227,9 +227,11 @@ export interface SandboxWithReceiver {
 }
 
 /**
- * The set-up most sandbox test files share: one sandbox and one webhook receiver for the file,
- * both reset before each test (records, deliveries, faults and dialects; received webhooks).
- * Call at the top of a describe block; read `.sandbox` and `.receiver` inside the tests.
+ * The one set-up of the sandbox test files that keep a sandbox for the whole file: one sandbox
+ * (`start(options)`) and one webhook receiver, both reset before each test (records,
+ * deliveries, faults, dialects and rate-limit windows; received webhooks). A file that posts no
+ * webhook just leaves `.receiver` alone (it is an idle local server). Call at the top of a
+ * describe block; read `.sandbox` and `.receiver` inside the tests.
  */
 export function useSandboxWithReceiver(options: Partial<SandboxOptions> = {}, respond?: (index: number) => number | "hang"): SandboxWithReceiver {
   const state: { sandbox?: RunningSandbox; receiver?: Receiver } = {}

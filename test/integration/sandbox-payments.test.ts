@@ -1,41 +1,35 @@
 import { paymentSchema, paymentsPageSchema } from "../../src/gateway/contract"
-import type { RunningSandbox } from "../../src/sandbox"
-import { API, bearer, call, errorOf, manualClock, OTHER, openCheckout, payByControl, resetSandbox, start } from "./sandbox-helpers"
+import { API, bearer, call, errorOf, manualClock, OTHER, openCheckout, payByControl, useSandboxWithReceiver } from "./sandbox-helpers"
 
 const clock = manualClock(Date.parse("2026-03-01T00:00:00Z"))
 const HOUR = 3_600_000
 
 describe("sandbox gateway: GET /payments and /payments/{id}", () => {
-  let sandbox: RunningSandbox
-  beforeAll(async () => {
-    sandbox = await start({ now: clock.now, checkoutTtlMs: 365 * 24 * HOUR })
-  })
-  afterAll(() => sandbox.stop())
-  beforeEach(async () => {
-    await resetSandbox(sandbox)
+  const env = useSandboxWithReceiver({ now: clock.now, checkoutTtlMs: 365 * 24 * HOUR })
+  beforeEach(() => {
     clock.set(Date.parse("2026-03-01T00:00:00Z"))
   })
 
   async function list(query: string, headers = bearer()) {
-    const reply = await call(sandbox, "GET", `${API}/payments${query}`, { headers })
+    const reply = await call(env.sandbox, "GET", `${API}/payments${query}`, { headers })
     if (reply.status !== 200) throw new Error(`list answered ${reply.status}: ${reply.text}`)
     return paymentsPageSchema.parse(reply.json)
   }
 
   it("answers 404 for another merchant's payment and for an unknown id", async () => {
-    const theirs = await openCheckout(sandbox, {}, OTHER)
-    const notMine = await call(sandbox, "GET", `${API}/payments/${theirs.id}`)
+    const theirs = await openCheckout(env.sandbox, {}, OTHER)
+    const notMine = await call(env.sandbox, "GET", `${API}/payments/${theirs.id}`)
     expect(notMine.status).toBe(404)
     expect(errorOf(notMine).message).toBe("Payment not found.")
-    expect((await call(sandbox, "GET", `${API}/payments/${theirs.id}`, { headers: bearer(OTHER) })).status).toBe(200)
-    expect((await call(sandbox, "GET", `${API}/payments/999999`)).status).toBe(404)
-    expect((await call(sandbox, "GET", `${API}/payments/abc`)).status).toBe(404)
+    expect((await call(env.sandbox, "GET", `${API}/payments/${theirs.id}`, { headers: bearer(OTHER) })).status).toBe(200)
+    expect((await call(env.sandbox, "GET", `${API}/payments/999999`)).status).toBe(404)
+    expect((await call(env.sandbox, "GET", `${API}/payments/abc`)).status).toBe(404)
   })
 
   it("pages by id ascending with the Laravel fields, 15 a page by default", async () => {
     const ids: number[] = []
-    for (let i = 0; i < 7; i++) ids.push((await openCheckout(sandbox, { note: `n${i}` })).id)
-    await openCheckout(sandbox, {}, OTHER)
+    for (let i = 0; i < 7; i++) ids.push((await openCheckout(env.sandbox, { note: `n${i}` })).id)
+    await openCheckout(env.sandbox, {}, OTHER)
 
     const first = await list("?per_page=3")
     expect(first).toMatchObject({ current_page: 1, per_page: 3, last_page: 3, total: 7 })
@@ -65,7 +59,7 @@ describe("sandbox gateway: GET /payments and /payments/{id}", () => {
     ["?to=2026-02-30", "to", /ISO 8601/],
     ["?from=2026-03-01T25:00:00Z", "from", /ISO 8601/],
   ])("refuses %s with 422 on %s", async (query, field, message) => {
-    const reply = await call(sandbox, "GET", `${API}/payments${query}`)
+    const reply = await call(env.sandbox, "GET", `${API}/payments${query}`)
     expect(reply.status).toBe(422)
     const errors = errorOf(reply).errors ?? {}
     expect(Object.keys(errors)).toEqual([field])
@@ -73,11 +67,11 @@ describe("sandbox gateway: GET /payments and /payments/{id}", () => {
   })
 
   it("filters on status, including a pending record past its expiry as expired", async () => {
-    const paid = await openCheckout(sandbox)
-    const pending = await openCheckout(sandbox)
-    const canceled = await openCheckout(sandbox)
-    expect((await payByControl(sandbox, paid.cs)).status).toBe(200)
-    expect((await call(sandbox, "POST", `/__sandbox/checkouts/${canceled.cs}/expire`, { headers: {} })).status).toBe(200)
+    const paid = await openCheckout(env.sandbox)
+    const pending = await openCheckout(env.sandbox)
+    const canceled = await openCheckout(env.sandbox)
+    expect((await payByControl(env.sandbox, paid.cs)).status).toBe(200)
+    expect((await call(env.sandbox, "POST", `/__sandbox/checkouts/${canceled.cs}/expire`, { headers: {} })).status).toBe(200)
     expect((await list("?status=completed")).data.map((p) => p.id)).toEqual([paid.id])
     expect((await list("?status=pending")).data.map((p) => p.id)).toEqual([pending.id])
     expect((await list("?status=expired")).data.map((p) => p.id)).toEqual([canceled.id])
@@ -95,7 +89,7 @@ describe("sandbox gateway: GET /payments and /payments/{id}", () => {
       }
       for (const [name, time] of Object.entries(times)) {
         clock.set(Date.parse(time))
-        at[name] = (await openCheckout(sandbox, { note: name })).id
+        at[name] = (await openCheckout(env.sandbox, { note: name })).id
       }
     })
     const notes = async (query: string) => (await list(query)).data.map((p) => p.note)
@@ -120,7 +114,7 @@ describe("sandbox gateway: GET /payments and /payments/{id}", () => {
     })
 
     it("shows created_at as the page does, at whole seconds with +00:00", async () => {
-      const payment = (await call(sandbox, "GET", `${API}/payments/${at.day2_noon_late}`)).json
+      const payment = (await call(env.sandbox, "GET", `${API}/payments/${at.day2_noon_late}`)).json
       expect(payment).toMatchObject({ created_at: "2026-03-02T12:00:00+00:00" })
       expect(paymentSchema.parse(payment).created_at).toBe("2026-03-02T12:00:00+00:00")
     })

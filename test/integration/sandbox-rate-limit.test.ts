@@ -1,15 +1,10 @@
-import type { RunningSandbox } from "../../src/sandbox"
-import { API, bearer, call, errorOf, manualClock, OTHER, requestLog, start } from "./sandbox-helpers"
+import { API, bearer, call, errorOf, manualClock, OTHER, requestLog, start, useSandboxWithReceiver } from "./sandbox-helpers"
 
 describe("sandbox gateway: rate limit per merchant", () => {
   const clock = manualClock()
-  let sandbox: RunningSandbox
-  beforeAll(async () => {
-    sandbox = await start({ now: clock.now, rateLimit: { limit: 3, windowMs: 10_000 } })
-  })
-  afterAll(() => sandbox.stop())
+  const env = useSandboxWithReceiver({ now: clock.now, rateLimit: { limit: 3, windowMs: 10_000 } })
 
-  const balance = (headers = bearer()) => call(sandbox, "GET", `${API}/balance`, { headers })
+  const balance = (headers = bearer()) => call(env.sandbox, "GET", `${API}/balance`, { headers })
 
   it("answers 429 with retry_after_seconds and Retry-After over the limit, in a sliding window", async () => {
     const t0 = clock.now()
@@ -40,7 +35,7 @@ describe("sandbox gateway: rate limit per merchant", () => {
     expect(errorOf(again).retry_after_seconds).toBe(1)
 
     // Refused requests do not count against the budget, and they are logged.
-    const statuses = (await requestLog(sandbox)).filter((entry) => entry.merchant_id === 1).map((entry) => entry.status)
+    const statuses = (await requestLog(env.sandbox)).filter((entry) => entry.merchant_id === 1).map((entry) => entry.status)
     expect(statuses).toEqual([200, 200, 200, 429, 429, 200, 429])
   })
 

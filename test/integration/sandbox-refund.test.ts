@@ -1,29 +1,23 @@
 import { balanceSchema, paymentSchema, refundSchema } from "../../src/gateway/contract"
-import type { RunningSandbox } from "../../src/sandbox"
-import { API, bearer, call, controlPayments, errorOf, OTHER, openCheckout, payByControl, resetSandbox, start } from "./sandbox-helpers"
+import { API, bearer, call, controlPayments, errorOf, OTHER, openCheckout, payByControl, useSandboxWithReceiver } from "./sandbox-helpers"
 
 describe("sandbox gateway: refunds and balance", () => {
-  let sandbox: RunningSandbox
-  beforeAll(async () => {
-    sandbox = await start()
-  })
-  afterAll(() => sandbox.stop())
-  beforeEach(() => resetSandbox(sandbox))
+  const env = useSandboxWithReceiver()
 
   const refund = (id: number, amount: unknown, headers = bearer()) =>
-    call(sandbox, "POST", `${API}/payments/${id}/refund`, { headers, body: { amount, reason: "customer asked" } })
-  const payment = async (id: number) => paymentSchema.parse((await call(sandbox, "GET", `${API}/payments/${id}`)).json)
-  const balance = async (headers = bearer()) => balanceSchema.parse((await call(sandbox, "GET", `${API}/balance`, { headers })).json)
+    call(env.sandbox, "POST", `${API}/payments/${id}/refund`, { headers, body: { amount, reason: "customer asked" } })
+  const payment = async (id: number) => paymentSchema.parse((await call(env.sandbox, "GET", `${API}/payments/${id}`)).json)
+  const balance = async (headers = bearer()) => balanceSchema.parse((await call(env.sandbox, "GET", `${API}/balance`, { headers })).json)
 
   async function paidCheckout(amount: number, paid?: number) {
-    const checkout = await openCheckout(sandbox, { amount })
-    const reply = await payByControl(sandbox, checkout.cs, paid === undefined ? {} : { amount: paid })
+    const checkout = await openCheckout(env.sandbox, { amount })
+    const reply = await payByControl(env.sandbox, checkout.cs, paid === undefined ? {} : { amount: paid })
     expect(reply.status).toBe(200)
     return checkout.id
   }
 
   it("refuses to refund a payment that was not paid", async () => {
-    const { id } = await openCheckout(sandbox, { amount: 10 })
+    const { id } = await openCheckout(env.sandbox, { amount: 10 })
     const reply = await refund(id, 1)
     expect(reply.status).toBe(422)
     expect(errorOf(reply).errors).toEqual({ payment: [expect.stringMatching(/only a paid payment can be refunded/)] })
@@ -68,7 +62,7 @@ describe("sandbox gateway: refunds and balance", () => {
     expect(more.status).toBe(422)
     expect(errorOf(more).message).toMatch(/already fully refunded/)
 
-    const [record] = await controlPayments(sandbox)
+    const [record] = await controlPayments(env.sandbox)
     expect(record.refunds).toEqual([
       expect.objectContaining({ amount: "3.00", reason: "customer asked" }),
       expect.objectContaining({ amount: "7.00", reason: "customer asked" }),
@@ -110,9 +104,9 @@ describe("sandbox gateway: refunds and balance", () => {
     expect(await balance()).toEqual({ received_total: 0, refunded_total: 0, available_ledger: 0 })
     const a = await paidCheckout(10)
     await paidCheckout(5.25)
-    await openCheckout(sandbox, { amount: 100 })
+    await openCheckout(env.sandbox, { amount: 100 })
     await refund(a, 2.5)
-    const reply = await call(sandbox, "GET", `${API}/balance`)
+    const reply = await call(env.sandbox, "GET", `${API}/balance`)
     expect(reply.json).toEqual({ received_total: "15.25", refunded_total: "2.50", available_ledger: "12.75" })
     expect(await balance(bearer(OTHER))).toEqual({ received_total: 0, refunded_total: 0, available_ledger: 0 })
   })

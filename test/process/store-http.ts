@@ -1,7 +1,8 @@
 /**
- * HTTP clients of a store running as a process: the same `HttpClient` shape the Medusa test
- * helpers use (so `storefront()` works against it), and an admin logged in with the seeded
- * user's email and password, the way the admin UI logs in.
+ * HTTP clients of a store running as a process: JSON over fetch (`requestJson`, also the
+ * install tier's), the same `HttpClient` shape the Medusa test helpers use (so `storefront()`
+ * works against it), and an admin logged in with the seeded user's email and password, the way
+ * the admin UI logs in.
  */
 import { z } from "zod"
 import type { HttpAnswer, HttpClient } from "../integration/medusa/helpers/storefront"
@@ -12,8 +13,16 @@ function headersOf(config?: Record<string, unknown>): Record<string, string> {
   return parsed.success ? (parsed.data.headers ?? {}) : {}
 }
 
-async function send(url: string, init: RequestInit): Promise<HttpAnswer> {
-  const response = await fetch(url, init)
+/**
+ * JSON over HTTP with fetch: an object `body` goes as JSON; the answer is parsed as JSON when it
+ * is JSON, else kept as text. The one fetch helper of the process and install tiers.
+ */
+export async function requestJson(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<HttpAnswer> {
+  const response = await fetch(url, {
+    method: init.method ?? "GET",
+    headers: { ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  })
   const text = await response.text()
   let data: unknown = text
   try {
@@ -26,13 +35,8 @@ async function send(url: string, init: RequestInit): Promise<HttpAnswer> {
 
 export function httpClient(baseUrl: string): HttpClient {
   return {
-    get: (path, config) => send(`${baseUrl}${path}`, { headers: headersOf(config) }),
-    post: (path, body, config) =>
-      send(`${baseUrl}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headersOf(config) },
-        body: JSON.stringify(body ?? {}),
-      }),
+    get: (path, config) => requestJson(`${baseUrl}${path}`, { headers: headersOf(config) }),
+    post: (path, body, config) => requestJson(`${baseUrl}${path}`, { method: "POST", headers: headersOf(config), body: body ?? {} }),
   }
 }
 

@@ -10,7 +10,6 @@ import {
   checkoutSessionSchema,
   errorBodySchema,
   GatewayConfigError,
-  GatewayInputError,
   paymentSchema,
   paymentsPageSchema,
   refundSchema,
@@ -21,7 +20,7 @@ import {
 } from "../../src/gateway"
 import { fieldErrors, pageQuerySchema, saveSettingsSchema } from "../../src/api/admin/usdt/validators"
 import { parseUsdtOptions } from "../../src/providers/usdt/options"
-import { readSessionData, recordedRefundCents, sessionDataSchema } from "../../src/providers/usdt/session-data"
+import { readSessionData, sessionDataSchema } from "../../src/providers/usdt/session-data"
 import { reconcileSettingsFromEnv } from "../../src/reconcile/settings"
 import { rangeSchema } from "../../src/reconcile/window"
 import { checkoutBodySchema } from "../../src/sandbox/checkout"
@@ -102,17 +101,9 @@ describe("zod boundaries on arbitrary JSON", () => {
     )
   })
 
-  it("stored session data of any shape is read without throwing; refunds recorded in it count or throw a typed money error", () => {
+  it("stored session data of any shape is read without throwing, and what is read has the schema's shape", () => {
     fc.assert(
-      fc.property(nearly(["refunds", "flags", "gateway_payment_id", "amount_cents", "checkout_url"]), (data) => {
-        const read = readSessionData(data)
-        if (!sessionDataSchema.safeParse(read).success) return false
-        try {
-          return recordedRefundCents(read) >= 0
-        } catch (error) {
-          return error instanceof GatewayInputError
-        }
-      }),
+      fc.property(nearly(["refunds", "flags", "gateway_payment_id", "amount_cents", "checkout_url"]), (data) => sessionDataSchema.safeParse(readSessionData(data)).success),
       RUNS
     )
   })

@@ -19,8 +19,7 @@ function recordedData(): Record<string, unknown> {
     paid_amount: "10.00",
   }
   data = recordFlag(data, { kind: "underpaid", gatewayPaymentId: 42, expectedCents: 1050, paidCents: 1000 }, at)
-  data = recordFlag(data, { kind: "refund", refundId: "rf_forged", status: "completed", amountCents: 900 }, at)
-  return data
+  return { ...data, refunds: [{ refund_id: "rf_forged", status: "completed", amount: "9.00", at: at.toISOString() }] }
 }
 
 describe("the order widget's view of a USDT payment", () => {

@@ -1,6 +1,7 @@
 import { Badge, Button, Heading, StatusBadge, Table, Text, toast } from "@medusajs/ui"
 import { useCallback, useEffect, useState } from "react"
 import { type DeliveriesAnswer, usdtAdminApi } from "../lib/api"
+import { type ListColumn, ListTable } from "./list-table"
 
 const PAGE_SIZE = 20
 
@@ -10,6 +11,33 @@ function amountOf(delivery: Delivery): string {
   if (!delivery.amount) return "–"
   return delivery.currency ? `${delivery.amount} ${delivery.currency}` : delivery.amount
 }
+
+const COLUMNS: ListColumn<Delivery>[] = [
+  { header: "Received", cell: (delivery) => new Date(delivery.received_at).toLocaleString() },
+  {
+    header: "Signature",
+    cell: (delivery) => (
+      <>
+        <StatusBadge color={delivery.verified ? "green" : "red"}>{delivery.verified ? "Verified" : "Refused"}</StatusBadge>
+        {!delivery.verified && delivery.reason ? <div className="txt-compact-xsmall text-ui-fg-subtle">{delivery.reason}</div> : null}
+      </>
+    ),
+  },
+  { header: "Event", cell: (delivery) => delivery.event ?? "–" },
+  { header: "Payment record", cell: (delivery) => delivery.payment_record_id ?? "–" },
+  { header: "Note", cell: (delivery) => delivery.note ?? "–", className: "max-w-[200px] truncate" },
+  { header: "Amount", cell: amountOf },
+  {
+    header: "Outcome",
+    cell: (delivery) => (
+      <>
+        {delivery.outcome ? <Badge size="2xsmall">{delivery.outcome}</Badge> : "–"}
+        {delivery.verified && delivery.reason ? <div className="txt-compact-xsmall text-ui-fg-subtle">{delivery.reason}</div> : null}
+        {delivery.replayed_at ? <div className="txt-compact-xsmall text-ui-fg-subtle">replayed {new Date(delivery.replayed_at).toLocaleString()}: {delivery.replay_outcome}</div> : null}
+      </>
+    ),
+  },
+]
 
 /** Every webhook received, newest first, with a replay button on verified payment deliveries. */
 export function DeliveryLog({ refreshKey }: { refreshKey: number }) {
@@ -65,54 +93,13 @@ export function DeliveryLog({ refreshKey }: { refreshKey: number }) {
         </Text>
       ) : null}
       {deliveries.length > 0 ? (
-        <Table>
-          <Table.Header>
-            <Table.Row>
-              <Table.HeaderCell>Received</Table.HeaderCell>
-              <Table.HeaderCell>Signature</Table.HeaderCell>
-              <Table.HeaderCell>Event</Table.HeaderCell>
-              <Table.HeaderCell>Payment record</Table.HeaderCell>
-              <Table.HeaderCell>Note</Table.HeaderCell>
-              <Table.HeaderCell>Amount</Table.HeaderCell>
-              <Table.HeaderCell>Outcome</Table.HeaderCell>
-              <Table.HeaderCell />
-            </Table.Row>
-          </Table.Header>
-          <Table.Body>
-            {deliveries.map((delivery) => (
-              <Table.Row key={delivery.id} data-testid="usdt-delivery-row" data-delivery-id={delivery.id}>
-                <Table.Cell>{new Date(delivery.received_at).toLocaleString()}</Table.Cell>
-                <Table.Cell>
-                  <StatusBadge color={delivery.verified ? "green" : "red"}>{delivery.verified ? "Verified" : "Refused"}</StatusBadge>
-                  {!delivery.verified && delivery.reason ? <div className="txt-compact-xsmall text-ui-fg-subtle">{delivery.reason}</div> : null}
-                </Table.Cell>
-                <Table.Cell>{delivery.event ?? "–"}</Table.Cell>
-                <Table.Cell>{delivery.payment_record_id ?? "–"}</Table.Cell>
-                <Table.Cell className="max-w-[200px] truncate">{delivery.note ?? "–"}</Table.Cell>
-                <Table.Cell>{amountOf(delivery)}</Table.Cell>
-                <Table.Cell>
-                  {delivery.outcome ? <Badge size="2xsmall">{delivery.outcome}</Badge> : "–"}
-                  {delivery.verified && delivery.reason ? <div className="txt-compact-xsmall text-ui-fg-subtle">{delivery.reason}</div> : null}
-                  {delivery.replayed_at ? <div className="txt-compact-xsmall text-ui-fg-subtle">replayed {new Date(delivery.replayed_at).toLocaleString()}: {delivery.replay_outcome}</div> : null}
-                </Table.Cell>
-                <Table.Cell>
-                  {delivery.replayable ? (
-                    <Button
-                      variant="secondary"
-                      size="small"
-                      isLoading={replaying === delivery.id}
-                      disabled={replaying !== null}
-                      onClick={() => void replay(delivery)}
-                      data-testid="usdt-delivery-replay"
-                    >
-                      Replay
-                    </Button>
-                  ) : null}
-                </Table.Cell>
-              </Table.Row>
-            ))}
-          </Table.Body>
-        </Table>
+        <ListTable
+          items={deliveries}
+          columns={COLUMNS}
+          rowTestId="usdt-delivery-row"
+          rowAttributes={(delivery) => ({ "data-delivery-id": delivery.id })}
+          action={{ label: "Replay", testId: "usdt-delivery-replay", shows: (delivery) => delivery.replayable, busyId: replaying, run: (delivery) => void replay(delivery) }}
+        />
       ) : null}
       {answer && answer.count > PAGE_SIZE ? (
         <Table.Pagination

@@ -1,6 +1,7 @@
-import { Button, Heading, StatusBadge, Table, Text, toast } from "@medusajs/ui"
+import { Heading, StatusBadge, Text, toast } from "@medusajs/ui"
 import { useCallback, useEffect, useState } from "react"
 import { type PaidNoOrderAnswer, usdtAdminApi } from "../lib/api"
+import { type ListColumn, ListTable } from "./list-table"
 
 type Payment = PaidNoOrderAnswer["payments"][number]
 
@@ -9,6 +10,20 @@ const STATE: Record<string, { color: "orange" | "blue" | "green" | "grey"; label
   refunding: { color: "blue", label: "Refund under way" },
   refunded: { color: "green", label: "Refunded" },
 }
+
+const COLUMNS: ListColumn<Payment>[] = [
+  { header: "Gateway payment", cell: (payment) => payment.gateway_payment_id ?? "–" },
+  { header: "Paid", cell: (payment) => (payment.paid ? `${payment.paid} USD` : "–") },
+  { header: "Cart / order", cell: (payment) => [payment.cart_id, payment.order_id].filter(Boolean).join(" / ") || "–" },
+  { header: "Why", cell: (payment) => payment.detail ?? "", className: "max-w-md whitespace-normal" },
+  {
+    header: "State",
+    cell: (payment) => {
+      const state = STATE[payment.state] ?? { color: "grey" as const, label: payment.state }
+      return <StatusBadge color={state.color}>{state.label}</StatusBadge>
+    },
+  },
+]
 
 /** Payments of checkouts that made no order, with a one-click refund through the gateway. */
 export function PaidNoOrder() {
@@ -55,41 +70,12 @@ export function PaidNoOrder() {
       {payments.length === 0 ? (
         <Text size="small" className="text-ui-fg-subtle px-6">None.</Text>
       ) : (
-        <Table>
-          <Table.Header>
-            <Table.Row>
-              <Table.HeaderCell>Gateway payment</Table.HeaderCell>
-              <Table.HeaderCell>Paid</Table.HeaderCell>
-              <Table.HeaderCell>Cart / order</Table.HeaderCell>
-              <Table.HeaderCell>Why</Table.HeaderCell>
-              <Table.HeaderCell>State</Table.HeaderCell>
-              <Table.HeaderCell />
-            </Table.Row>
-          </Table.Header>
-          <Table.Body>
-            {payments.map((payment) => {
-              const state = STATE[payment.state] ?? { color: "grey" as const, label: payment.state }
-              return (
-                <Table.Row key={payment.id} data-testid="usdt-paid-no-order-row">
-                  <Table.Cell>{payment.gateway_payment_id ?? "–"}</Table.Cell>
-                  <Table.Cell>{payment.paid ? `${payment.paid} USD` : "–"}</Table.Cell>
-                  <Table.Cell>{[payment.cart_id, payment.order_id].filter(Boolean).join(" / ") || "–"}</Table.Cell>
-                  <Table.Cell className="max-w-md whitespace-normal">{payment.detail ?? ""}</Table.Cell>
-                  <Table.Cell>
-                    <StatusBadge color={state.color}>{state.label}</StatusBadge>
-                  </Table.Cell>
-                  <Table.Cell>
-                    {payment.state === "paid_no_order" ? (
-                      <Button size="small" variant="secondary" isLoading={refunding === payment.id} onClick={() => void refund(payment)} data-testid="usdt-paid-no-order-refund">
-                        Refund
-                      </Button>
-                    ) : null}
-                  </Table.Cell>
-                </Table.Row>
-              )
-            })}
-          </Table.Body>
-        </Table>
+        <ListTable
+          items={payments}
+          columns={COLUMNS}
+          rowTestId="usdt-paid-no-order-row"
+          action={{ label: "Refund", testId: "usdt-paid-no-order-refund", shows: (payment) => payment.state === "paid_no_order", busyId: refunding, run: (payment) => void refund(payment) }}
+        />
       )}
     </div>
   )

@@ -6,7 +6,14 @@ import { SettingsField } from "./settings-field"
 type Settings = SettingsAnswer["settings"]
 type Secret = Settings["api_key"]
 
-const SECRET_FIELDS = ["api_key", "webhook_secret", "previous_webhook_secret"] as const
+/** The write-only secrets, in the form's order; `unsetHint` replaces "Not set." where one is optional. */
+const SECRETS = [
+  { field: "api_key", label: "Payment API key" },
+  { field: "webhook_secret", label: "Webhook secret" },
+  { field: "previous_webhook_secret", label: "Previous webhook secret (during a rotation)", unsetHint: "Only while the gateway may still sign with the old secret." },
+] as const
+const SECRET_FIELDS = SECRETS.map((secret) => secret.field)
+type SecretField = (typeof SECRETS)[number]["field"]
 
 function storedHint(secret: Secret): string {
   if (!secret.is_set) return "Not set."
@@ -17,7 +24,7 @@ function storedHint(secret: Secret): string {
 export function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (answer: SettingsAnswer) => void }) {
   const [merchantId, setMerchantId] = useState(settings.merchant_id ?? "")
   const [baseUrl, setBaseUrl] = useState(settings.base_url ?? "")
-  const [secrets, setSecrets] = useState<Record<(typeof SECRET_FIELDS)[number], string>>({ api_key: "", webhook_secret: "", previous_webhook_secret: "" })
+  const [secrets, setSecrets] = useState<Record<SecretField, string>>({ api_key: "", webhook_secret: "", previous_webhook_secret: "" })
   const [errors, setErrors] = useState<Record<string, string[]>>({})
   const [saving, setSaving] = useState(false)
 
@@ -51,7 +58,7 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
     void save(input)
   }
 
-  const setSecret = (field: (typeof SECRET_FIELDS)[number]) => (value: string) => setSecrets((current) => ({ ...current, [field]: value }))
+  const setSecret = (field: SecretField) => (value: string) => setSecrets((current) => ({ ...current, [field]: value }))
 
   return (
     <form className="flex flex-col gap-y-4 px-6 py-4" onSubmit={submit} data-testid="usdt-settings-form" noValidate>
@@ -78,33 +85,18 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
           hint="Leave empty for the production gateway."
           errors={errors.base_url}
         />
-        <SettingsField
-          field="api_key"
-          label="Payment API key"
-          type="password"
-          value={secrets.api_key}
-          onChange={setSecret("api_key")}
-          hint={storedHint(settings.api_key)}
-          errors={errors.api_key}
-        />
-        <SettingsField
-          field="webhook_secret"
-          label="Webhook secret"
-          type="password"
-          value={secrets.webhook_secret}
-          onChange={setSecret("webhook_secret")}
-          hint={storedHint(settings.webhook_secret)}
-          errors={errors.webhook_secret}
-        />
-        <SettingsField
-          field="previous_webhook_secret"
-          label="Previous webhook secret (during a rotation)"
-          type="password"
-          value={secrets.previous_webhook_secret}
-          onChange={setSecret("previous_webhook_secret")}
-          hint={settings.previous_webhook_secret.is_set ? storedHint(settings.previous_webhook_secret) : "Only while the gateway may still sign with the old secret."}
-          errors={errors.previous_webhook_secret}
-        />
+        {SECRETS.map((secret) => (
+          <SettingsField
+            key={secret.field}
+            field={secret.field}
+            label={secret.label}
+            type="password"
+            value={secrets[secret.field]}
+            onChange={setSecret(secret.field)}
+            hint={"unsetHint" in secret && !settings[secret.field].is_set ? secret.unsetHint : storedHint(settings[secret.field])}
+            errors={errors[secret.field]}
+          />
+        ))}
       </div>
       <div className="flex items-center justify-end gap-x-2">
         {settings.previous_webhook_secret.is_set ? (

@@ -6,15 +6,12 @@
  */
 import type { Pool } from "pg"
 import { SCHEMA } from "../db/migrations"
+import { type SessionKey, type SessionKeyRow, sessionKeyOf } from "./session-key"
 
 export type Decision = "resolve" | "reject"
 export type SessionStatus = "open" | "resolved" | "rejected" | "failed"
 
-export interface PaymentSession {
-  id: string
-  shop: string
-  shopifyId: string
-  gid: string
+export interface PaymentSession extends SessionKey {
   reference: string
   amountCents: number
   currency: string
@@ -34,11 +31,7 @@ export interface PaymentSession {
   createdAt: Date
 }
 
-interface Row {
-  id: string
-  shop: string
-  shopify_id: string
-  gid: string
+interface Row extends SessionKeyRow {
   reference: string
   amount_cents: string
   currency: string
@@ -60,10 +53,7 @@ interface Row {
 
 function toSession(row: Row): PaymentSession {
   return {
-    id: row.id,
-    shop: row.shop,
-    shopifyId: row.shopify_id,
-    gid: row.gid,
+    ...sessionKeyOf(row),
     reference: row.reference,
     amountCents: Number(row.amount_cents),
     currency: row.currency,

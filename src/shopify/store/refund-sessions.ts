@@ -6,15 +6,12 @@
 import type { Pool, PoolClient } from "pg"
 import { SCHEMA } from "../db/migrations"
 import { inTransaction } from "../db/pool"
+import { type SessionKey, type SessionKeyRow, sessionKeyOf } from "./session-key"
 
 export type GatewayRefundState = "none" | "sending" | "refunded" | "refused"
 export type RefundStatus = "pending" | "resolved" | "rejected" | "failed"
 
-export interface RefundSession {
-  id: string
-  shop: string
-  shopifyId: string
-  gid: string
+export interface RefundSession extends SessionKey {
   paymentSessionId: string | null
   paymentShopifyId: string
   amountCents: number
@@ -25,11 +22,7 @@ export interface RefundSession {
   statusDetail: string | null
 }
 
-interface Row {
-  id: string
-  shop: string
-  shopify_id: string
-  gid: string
+interface Row extends SessionKeyRow {
   payment_session_id: string | null
   payment_shopify_id: string
   amount_cents: string
@@ -42,10 +35,7 @@ interface Row {
 
 function toRefund(row: Row): RefundSession {
   return {
-    id: row.id,
-    shop: row.shop,
-    shopifyId: row.shopify_id,
-    gid: row.gid,
+    ...sessionKeyOf(row),
     paymentSessionId: row.payment_session_id,
     paymentShopifyId: row.payment_shopify_id,
     amountCents: Number(row.amount_cents),

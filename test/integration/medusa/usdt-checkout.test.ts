@@ -8,7 +8,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { computeSignature } from "../../../src/gateway"
 import { runUsdtReconciliation } from "../../../src/reconcile"
-import { expectNothingHappened, orderIdOf, paidWithoutWebhook } from "./helpers/flows"
+import { expectNothingHappened, orderIdOf, paidWithoutWebhook, settledRecord } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { holdNextOrderReadUntilOrdered } from "./helpers/interleave"
 import { useShop } from "./helpers/shop"
@@ -53,9 +53,7 @@ medusaIntegrationTestRunner({
       const checkout = await suite.shop.usdtCheckout()
       const paid = await harness.sandbox.pay(checkout.checkoutUrl)
       expect(paid.status).toBe(200)
-      const record = await harness.sandbox.paymentByNote(checkout.session.id)
-      if (!record) throw new Error("no sandbox record")
-      const deliveries = await harness.sandbox.settledDeliveries(record.id)
+      const { record, deliveries } = await settledRecord(harness.sandbox, checkout)
       expect(deliveries).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, last_status_code: 200 })])
 
       const state = await cartPaymentState(getContainer(), checkout.cartId)
@@ -101,9 +99,7 @@ medusaIntegrationTestRunner({
       expect(completed.data).toMatchObject({ type: "order" })
       const orderId = orderIdOf(completed.data)
 
-      const record = await harness.sandbox.paymentByNote(checkout.session.id)
-      if (!record) throw new Error("no sandbox record")
-      const deliveries = await harness.sandbox.settledDeliveries(record.id)
+      const { deliveries } = await settledRecord(harness.sandbox, checkout)
       expect(deliveries).toEqual([expect.objectContaining({ status: "delivered", attempts: 1, last_status_code: 200 })])
       // The webhook really came after the order: it found the payment and the order in place.
       expect(Date.parse(deliveries[0].attempts_log[0].at)).toBeGreaterThanOrEqual(completedAt - 1_000)
@@ -118,9 +114,7 @@ medusaIntegrationTestRunner({
     it("the shopper returns after the webhook and gets the same order", async () => {
       const checkout = await suite.shop.usdtCheckout()
       await harness.sandbox.pay(checkout.checkoutUrl)
-      const record = await harness.sandbox.paymentByNote(checkout.session.id)
-      if (!record) throw new Error("no sandbox record")
-      await harness.sandbox.settledDeliveries(record.id)
+      await settledRecord(harness.sandbox, checkout)
       const before = await cartPaymentState(getContainer(), checkout.cartId)
       expect(before.orderIds).toHaveLength(1)
 
@@ -196,9 +190,9 @@ medusaIntegrationTestRunner({
     it("a replayed delivery after the order exists is acknowledged as already completed", async () => {
       const checkout = await suite.shop.usdtCheckout()
       await harness.sandbox.pay(checkout.checkoutUrl)
-      const record = await harness.sandbox.paymentByNote(checkout.session.id)
-      if (!record) throw new Error("no sandbox record")
-      const [delivery] = await harness.sandbox.settledDeliveries(record.id)
+      const {
+        deliveries: [delivery],
+      } = await settledRecord(harness.sandbox, checkout)
       const again = await sendSigned(harness.medusaUrl, delivery.body)
       expect(again).toMatchObject({ status: 200, body: { outcome: "already_completed" } })
       expect((await cartPaymentState(getContainer(), checkout.cartId)).captures).toBe(1)

@@ -9,7 +9,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createGatewayClient } from "../../../src/gateway"
 import { refundLedgerIn } from "../../../src/modules/usdt-gateway/refund-ledger"
-import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
+import { paidOrder, paidWithoutWebhook, settledRecord } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { useShop } from "./helpers/shop"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
@@ -61,9 +61,8 @@ medusaIntegrationTestRunner({
     it("overpayment: captured for the order's amount, the excess recorded for the admin", async () => {
       const checkout = await suite.shop.usdtCheckout()
       expect((await harness.sandbox.pay(checkout.checkoutUrl, "20.00")).status).toBe(200)
-      const record = await harness.sandbox.paymentByNote(checkout.session.id)
-      if (!record) throw new Error("no sandbox record")
-      expect(await harness.sandbox.settledDeliveries(record.id)).toEqual([expect.objectContaining({ status: "delivered", last_status_code: 200 })])
+      const { record, deliveries } = await settledRecord(harness.sandbox, checkout)
+      expect(deliveries).toEqual([expect.objectContaining({ status: "delivered", last_status_code: 200 })])
 
       const state = await cartPaymentState(getContainer(), checkout.cartId)
       expect(state.orderIds).toHaveLength(1)
@@ -132,9 +131,7 @@ medusaIntegrationTestRunner({
 
       // It pays later, and the webhook makes the order without the shopper.
       await harness.sandbox.pay(checkout.checkoutUrl)
-      const record = await harness.sandbox.paymentByNote(checkout.session.id)
-      if (!record) throw new Error("no sandbox record")
-      await harness.sandbox.settledDeliveries(record.id)
+      await settledRecord(harness.sandbox, checkout)
       const after = await cartPaymentState(getContainer(), checkout.cartId)
       expect(after.orderIds).toHaveLength(1)
       expect(after.captures).toBe(1)

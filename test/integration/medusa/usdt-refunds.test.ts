@@ -17,7 +17,7 @@ import { paidOrder, paidWithoutWebhook } from "./helpers/flows"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
-import { useShopSuite } from "./helpers/suite"
+import { useShop } from "./helpers/shop"
 import { sendSigned } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
@@ -38,7 +38,7 @@ const requestRow = z.looseObject({ method: z.string(), path: z.string(), status:
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
-    const suite = useShopSuite(api, getContainer, harness)
+    const suite = useShop(harness, api, getContainer, { paymentProviders: ["pp_usdt_usdt", "pp_system_default"] })
 
     const container = (): MedusaContainer => getContainer()
     const ledgerOf = (recordId: number) => refundLedgerIn(container()).listRefunds([String(recordId)])

@@ -9,14 +9,14 @@
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { z } from "zod"
-import { seedStore, type SeededStore } from "../../../demo/seed-store"
 import { USDT_PAYMENT_PROVIDER_ID } from "../../../src/providers/usdt/registration"
 import usdtDeliveryLogPruneJob from "../../../src/jobs/usdt-delivery-log-prune"
 import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../src/modules/usdt-gateway"
 import { runUsdtReconciliation } from "../../../src/reconcile"
 import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
-import { adminClient, type AdminClient, type HttpClient, type Storefront, storefront } from "./helpers/storefront"
+import { useShop } from "./helpers/shop"
+import type { HttpClient } from "./helpers/storefront"
 import { sendSigned } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
@@ -36,23 +36,11 @@ const sessionsSchema = z.object({
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer, dbConnection }) => {
     const http: HttpClient = api
-    let store: SeededStore
-    let shop: Storefront
-    let admin: AdminClient
-
-    beforeAll(async () => {
-      store = await seedStore(getContainer())
-      admin = await adminClient(getContainer(), http)
-    })
-
-    beforeEach(async () => {
-      shop = storefront(http, store)
-      await harness.sandbox.reset()
-    })
+    const suite = useShop(harness, http, getContainer)
 
     /** Creates a USDT session on the collection; answers the session (or throws with the answer). */
     async function session(collectionId: string, data?: Record<string, unknown>) {
-      const answer = await shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, data)
+      const answer = await suite.shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, data)
       if (answer.status !== 200) throw new Error(`session: ${answer.status} ${JSON.stringify(answer.data)}`)
       const found = sessionsSchema.parse(answer.data).payment_collection.payment_sessions.find((s) => s.provider_id === USDT_PAYMENT_PROVIDER_ID)
       if (!found) throw new Error("no USDT session")
@@ -61,9 +49,9 @@ medusaIntegrationTestRunner({
 
     /** Sets the quantity of the cart's only line (the cart's total changes, Medusa drops its sessions). */
     async function setQuantity(cartId: string, quantity: number) {
-      const cart = await http.get(`/store/carts/${cartId}`, shop.config)
+      const cart = await http.get(`/store/carts/${cartId}`, suite.shop.config)
       const lineId = z.object({ cart: z.object({ items: z.array(z.object({ id: z.string() })) }) }).parse(cart.data).cart.items[0].id
-      const answer = await http.post(`/store/carts/${cartId}/line-items/${lineId}`, { quantity }, shop.config)
+      const answer = await http.post(`/store/carts/${cartId}/line-items/${lineId}`, { quantity }, suite.shop.config)
       expect(answer.status).toBe(200)
     }
 
@@ -89,27 +77,27 @@ medusaIntegrationTestRunner({
 
     describe("1. session data is the provider's", () => {
       it("refuses the provider's own fields from the storefront with a 400 naming them, and stores nothing", async () => {
-        const cartId = await shop.cartReadyForPayment()
-        const collectionId = await shop.paymentCollection(cartId)
+        const cartId = await suite.shop.cartReadyForPayment()
+        const collectionId = await suite.shop.paymentCollection(cartId)
         const forged = {
           refunds: [{ refund_id: "r1", status: "completed", amount: "15.50", at: new Date().toISOString() }],
           flags: { canceled: { at: new Date().toISOString() } },
           gateway_payment_id: 1,
         }
-        const answer = await shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, forged)
+        const answer = await suite.shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, forged)
         expect(answer.status).toBe(400)
         expect(JSON.stringify(answer.data)).toMatch(/only success_url and cancel_url.*refunds, flags, gateway_payment_id/)
-        const bad = await shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, { refunds: [{ amount: "abc" }] })
+        const bad = await suite.shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, { refunds: [{ amount: "abc" }] })
         expect(bad.status).toBe(400)
         expect((await cartPaymentState(getContainer(), cartId)).sessions).toEqual([])
         expect(await harness.sandbox.payments()).toEqual([])
       })
 
       it("refuses a success_url or cancel_url off the storefront's origins, and passes an allowed one to the gateway", async () => {
-        const cartId = await shop.cartReadyForPayment()
-        const collectionId = await shop.paymentCollection(cartId)
+        const cartId = await suite.shop.cartReadyForPayment()
+        const collectionId = await suite.shop.paymentCollection(cartId)
         for (const data of [{ success_url: "https://evil.example/" }, { cancel_url: "https://evil.example/back" }, { success_url: "javascript:alert(1)" }]) {
-          const answer = await shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, data)
+          const answer = await suite.shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID, data)
           expect({ data, status: answer.status }).toEqual({ data, status: 400 })
           expect(JSON.stringify(answer.data)).toMatch(/storefront/)
         }
@@ -122,8 +110,8 @@ medusaIntegrationTestRunner({
 
     describe("3. one open checkout per cart and amount", () => {
       it("reuses the open checkout when the session is re-created, opens a new one for a new amount, and caps a cart with a 429", async () => {
-        const cartId = await shop.cartReadyForPayment()
-        const collectionId = await shop.paymentCollection(cartId)
+        const cartId = await suite.shop.cartReadyForPayment()
+        const collectionId = await suite.shop.paymentCollection(cartId)
         const first = await session(collectionId)
         const before = await checkoutRequests()
         const again = await session(collectionId)
@@ -142,7 +130,7 @@ medusaIntegrationTestRunner({
         await session(collectionId)
         expect(await harness.sandbox.payments()).toHaveLength(CAP)
         await setQuantity(cartId, 4)
-        const refused = await shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID)
+        const refused = await suite.shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID)
         expect(refused.status).toBe(429)
         expect(refused.data).toMatchObject({ code: "usdt_checkout_limit", message: expect.stringMatching(/opened 3 USDT checkouts in the last hour/) })
         expect(await harness.sandbox.payments()).toHaveLength(CAP)
@@ -151,11 +139,11 @@ medusaIntegrationTestRunner({
         expect((await session(collectionId)).data.checkout_url).toBe(first.data.checkout_url)
 
         // Another cart is not affected.
-        expect((await shop.usdtCheckout()).checkoutUrl).toContain("/checkout?cs=")
+        expect((await suite.shop.usdtCheckout()).checkoutUrl).toContain("/checkout?cs=")
       })
 
       it("a payment of the reused checkout completes the cart through its current session", async () => {
-        const checkout = await shop.usdtCheckout()
+        const checkout = await suite.shop.usdtCheckout()
         const replaced = await session(checkout.paymentCollectionId)
         expect(replaced.data.checkout_url).toBe(checkout.checkoutUrl)
         expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
@@ -172,9 +160,9 @@ medusaIntegrationTestRunner({
 
     describe("4. late payments are never lost", () => {
       it("a paid checkout of a replaced session completes the cart when it covers the new total", async () => {
-        const cartId = await shop.cartReadyForPayment()
+        const cartId = await suite.shop.cartReadyForPayment()
         await setQuantity(cartId, 2)
-        const collectionId = await shop.paymentCollection(cartId)
+        const collectionId = await suite.shop.paymentCollection(cartId)
         const old = await session(collectionId)
         await setQuantity(cartId, 1)
         const current = await session(collectionId)
@@ -190,8 +178,8 @@ medusaIntegrationTestRunner({
 
       it("a paid checkout that can make no order is listed as paid, no order, in the reconciliation report too, and refunded in one click", async () => {
         const testStart = Date.now()
-        const cartId = await shop.cartReadyForPayment()
-        const collectionId = await shop.paymentCollection(cartId)
+        const cartId = await suite.shop.cartReadyForPayment()
+        const collectionId = await suite.shop.paymentCollection(cartId)
         const old = await session(collectionId)
         await setQuantity(cartId, 2)
         const current = await session(collectionId)
@@ -205,7 +193,7 @@ medusaIntegrationTestRunner({
         // The current checkout makes the order; the old payment stays listed.
         expect((await payAndDeliver(String(current.data.checkout_url), current.id)).outcome).toBe("completed")
         expect((await cartPaymentState(getContainer(), cartId)).orderIds).toHaveLength(1)
-        const listed = await http.get("/admin/usdt/paid-no-order", admin.config)
+        const listed = await http.get("/admin/usdt/paid-no-order", suite.admin.config)
         expect(listed.status).toBe(200)
         const payments = z.object({ payments: z.array(z.looseObject({ id: z.string(), state: z.string(), gateway_payment_id: z.number(), paid: z.string() })) }).parse(listed.data).payments
         expect(payments).toEqual([expect.objectContaining({ state: "paid_no_order", gateway_payment_id: short.recordId, paid: "15.50", cart_id: cartId, payment_session_id: old.id })])
@@ -213,11 +201,11 @@ medusaIntegrationTestRunner({
         const { summary } = await runUsdtReconciliation(getContainer(), { trigger: "admin", range: { from: new Date(testStart - 60_000), to: new Date(Date.now() + 60_000) } })
         expect(summary.discrepancies).toEqual([expect.objectContaining({ kind: "paid_no_order", gateway_payment_id: short.recordId })])
 
-        const refunded = await http.post(`/admin/usdt/paid-no-order/${payments[0].id}/refund`, {}, admin.config)
+        const refunded = await http.post(`/admin/usdt/paid-no-order/${payments[0].id}/refund`, {}, suite.admin.config)
         expect(refunded.status).toBe(200)
         expect(refunded.data).toMatchObject({ payment: { state: "refunded", refund_id: expect.any(String) } })
         expect(await harness.sandbox.paymentByNote(old.id)).toMatchObject({ status: "refunded", refunds: [expect.objectContaining({ amount: "15.50" })] })
-        const again = await http.post(`/admin/usdt/paid-no-order/${payments[0].id}/refund`, {}, admin.config)
+        const again = await http.post(`/admin/usdt/paid-no-order/${payments[0].id}/refund`, {}, suite.admin.config)
         expect(again.status).toBe(400)
         expect((await harness.sandbox.paymentByNote(old.id))?.refunds).toHaveLength(1)
       })

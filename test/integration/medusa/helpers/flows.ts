@@ -1,6 +1,7 @@
 /**
  * Steps several tests share: a paid checkout whose webhook the sandbox was told to drop (so
- * the test delivers it, or forgeries of it, itself), a paid order, and reading an order id.
+ * the test delivers it, or forgeries of it, itself), a paid checkout's settled deliveries, a
+ * paid order, and reading an order id.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { cartPaymentState, orderCount, paymentCount, type PaymentRow } from "./records"
@@ -26,6 +27,13 @@ export async function paidWithoutWebhook(shop: Storefront, sandbox: SandboxContr
   return { checkout, body: dropped.body, recordId: dropped.payment_record_id }
 }
 
+/** The sandbox's record of a checkout, once the sandbox has settled its webhook deliveries (delivered, failed or dropped). */
+export async function settledRecord(sandbox: SandboxControl, checkout: UsdtCheckout) {
+  const record = await sandbox.paymentByNote(checkout.session.id)
+  if (!record) throw new Error(`no sandbox record for the checkout of session ${checkout.session.id}`)
+  return { record, deliveries: await sandbox.settledDeliveries(record.id) }
+}
+
 /** Pays a new USDT checkout in full and waits for the webhook to have made the order. */
 export async function paidOrder(
   container: MedusaContainer,
@@ -34,9 +42,7 @@ export async function paidOrder(
 ): Promise<{ checkout: UsdtCheckout; payment: PaymentRow; recordId: number; orderId: string }> {
   const checkout = await shop.usdtCheckout()
   await sandbox.pay(checkout.checkoutUrl)
-  const record = await sandbox.paymentByNote(checkout.session.id)
-  if (!record) throw new Error("no sandbox record")
-  await sandbox.settledDeliveries(record.id)
+  const { record } = await settledRecord(sandbox, checkout)
   const state = await cartPaymentState(container, checkout.cartId)
   if (state.orderIds.length !== 1 || state.payments.length !== 1) {
     throw new Error(`expected one order and one payment, got ${JSON.stringify(state)}`)

@@ -49,22 +49,12 @@ export interface CartPaymentState {
   captures: number
 }
 
+/** The cart's fields `cartRow` reads: the cart, its collection, sessions, payments, captures and refunds. */
+const CART_FIELDS = ["id", "completed_at", ...["id", "status", "payment_sessions.*", "payments.*", "payments.captures.*", "payments.refunds.*"].map((field) => `payment_collection.${field}`)]
+
 export async function cartPaymentState(container: MedusaContainer, cartId: string): Promise<CartPaymentState> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: carts } = await query.graph({
-    entity: "cart",
-    fields: [
-      "id",
-      "completed_at",
-      "payment_collection.id",
-      "payment_collection.status",
-      "payment_collection.payment_sessions.*",
-      "payment_collection.payments.*",
-      "payment_collection.payments.captures.*",
-      "payment_collection.payments.refunds.*",
-    ],
-    filters: { id: cartId },
-  })
+  const { data: carts } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
   const cart = cartRow.parse(carts[0])
   const { data: links } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
   const orderIds = z.array(z.looseObject({ order_id: z.string() })).parse(links).map((link) => link.order_id)

@@ -1,7 +1,8 @@
 /**
- * The preamble the store-flow test files share inside medusaIntegrationTestRunner: the store
- * seeded once, an admin, and before each test a fresh storefront and a reset sandbox. Call it
- * first thing in `testSuite`; read `.store`, `.shop` and `.admin` inside the tests.
+ * The one Medusa harness preamble the store-flow test files share inside
+ * medusaIntegrationTestRunner: the store seeded once (with `seed`'s payment providers), an admin,
+ * and before each test a fresh storefront and a reset sandbox. Call it first thing in
+ * `testSuite`; read `.store`, `.shop` and `.admin` inside the tests.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { seedStore, type SeedStoreOptions, type SeededStore } from "../../../../demo/seed-store"
