@@ -37,7 +37,7 @@ import { gatewayCall } from "./errors"
 import { findGatewayPayment, type LookupOptions } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
 import { refundLedgerIn } from "../../modules/usdt-gateway/refund-ledger"
-import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, POLL_MAX_QUEUE_MS, withCheckTime } from "./poll-budget"
+import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, pendingWithoutSlot, POLL_MAX_QUEUE_MS, withCheckTime } from "./poll-budget"
 import { refundThroughGateway } from "./refund"
 import { readSessionData, recordFlag, type UsdtSessionData } from "./session-data"
 import { collectionReader, expireCheckoutRecord, sessionCheckout } from "./session-checkout"
@@ -203,7 +203,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       return { status: assessment.status, data: withCheckTime(data, now) }
     } catch (error) {
       if (!(error instanceof PacerQueueTimeoutError)) throw error
-      return { status: PaymentSessionStatus.PENDING, data: given ?? {} }
+      return pendingWithoutSlot(given, now)
     }
   }
 
