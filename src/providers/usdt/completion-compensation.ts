@@ -15,6 +15,7 @@
  * with its one-click refund, instead of a refund nobody decided.
  */
 import { z } from "zod"
+import { retrieveModuleRow } from "./module-rows"
 import { readSessionData } from "./session-data"
 
 /** The note Medusa's compensation gives its refund (core-flows compensate-payment-if-needed). */
@@ -28,20 +29,8 @@ const refundRow = z.looseObject({ note: z.string().nullish() })
  */
 export function refundNoteReader(cradle: Record<string, unknown>): (refundId: string) => Promise<string | null> {
   return async (refundId) => {
-    let service: unknown
-    try {
-      service = cradle.refundService
-    } catch {
-      return null
-    }
-    const retrieve = typeof service === "object" && service !== null ? Reflect.get(service, "retrieve") : undefined
-    if (typeof retrieve !== "function") return null
-    try {
-      const parsed = refundRow.safeParse(await Reflect.apply(retrieve, service, [refundId, { select: ["id", "note"] }]))
-      return parsed.success ? (parsed.data.note ?? null) : null
-    } catch {
-      return null
-    }
+    const parsed = refundRow.safeParse(await retrieveModuleRow(cradle, "refundService", refundId, ["id", "note"]))
+    return parsed.success ? (parsed.data.note ?? null) : null
   }
 }
 
