@@ -63,7 +63,12 @@ function redisModules(url: string | undefined) {
     {
       resolve: "@medusajs/medusa/locking",
       key: Modules.LOCKING,
-      options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl: url } }] },
+      // waitLockingTimeout: how long a lock taken without a timeout waits (Medusa's default 5 s):
+      // the cart completion's inventory reservation is one, and a burst of orders for one product
+      // on two instances made it time out (409) after the payment was captured.
+      options: {
+        providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl: url, waitLockingTimeout: 30 } }],
+      },
     },
   ]
 }

@@ -34,6 +34,8 @@ async function race(store: BenchStore, m: number) {
   ])
   const load = await runLoad({ origins: [a], concurrency: requests.length, timeLimitMs: 180_000, requests })
   const statuses = load.results.map((r) => r.status)
+  const failures = [...new Set(load.results.flatMap((r) => (r.body === undefined ? [] : [`${r.status} ${requests[r.index].path.split("/")[1]}: ${r.body}`])))]
+  for (const failure of failures) console.error(`[bench] scale-out race answer: ${failure}`)
   const orders = await waitForOrders(store.database, paid.cartIds, 30_000)
   const twice = await doubles(store.database, paid.cartIds)
   return { statuses, orders: orders.size, twice }

@@ -22,6 +22,6 @@ export type LoadJob = z.infer<typeof loadJobSchema>
 
 export const loadResultSchema = z.object({
   wallMs: z.number(),
-  results: z.array(z.object({ index: z.number().int(), status: z.number().int(), startedAt: z.number(), ms: z.number() })),
+  results: z.array(z.object({ index: z.number().int(), status: z.number().int(), startedAt: z.number(), ms: z.number(), body: z.string().optional() })),
 })
 export type LoadResult = z.infer<typeof loadResultSchema>

@@ -27,8 +27,10 @@ async function run(job: LoadJob): Promise<LoadResult> {
       const wall = performance.timeOrigin + start
       try {
         const answer = await poolFor(index, request.origin).request({ method: request.method, path: request.path, headers: request.headers, body: request.body })
-        await answer.body.text()
-        results.push({ index, status: answer.statusCode, startedAt: wall, ms: performance.now() - start })
+        const text = await answer.body.text()
+        const failed = answer.statusCode < 200 || answer.statusCode >= 300
+        // A failed answer keeps the start of its body: the benchmark says why, not only how many.
+        results.push({ index, status: answer.statusCode, startedAt: wall, ms: performance.now() - start, ...(failed ? { body: text.slice(0, 300) } : {}) })
       } catch {
         results.push({ index, status: 0, startedAt: wall, ms: performance.now() - start })
       }

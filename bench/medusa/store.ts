@@ -49,7 +49,7 @@ function baseEnv(sandboxUrl: string, stripeUrl: string): NodeJS.ProcessEnv {
     NODE_ENV: "development",
     MEDUSA_DISABLE_TELEMETRY: "true",
     MEDUSA_ADMIN_DISABLED: "true",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: process.env.BENCH_MEDUSA_LOG_LEVEL || "warn",
     USDT_GATEWAY_URL: sandboxUrl,
     USDT_MERCHANT_ID: String(BENCH_MERCHANT.id),
     USDT_API_KEY: BENCH_MERCHANT.apiKey,
@@ -117,7 +117,7 @@ export async function startBenchStore(options: BenchStoreOptions): Promise<Bench
     const backendUrl = servers.find((s) => s.spec.workerMode !== "worker")?.url ?? servers[0].url
     const medusa = join(ROOT, "node_modules", ".bin", "medusa")
     for (const [i, server] of servers.entries()) {
-      const log = join(tmpdir(), `usdt-bench-${options.name}-${i}.log`)
+      const log = join(tmpdir(), `usdt-bench-${options.name}-${process.pid}-${i}.log`)
       const child = startService(medusa, ["start"], {
         cwd: ROOT,
         log: createWriteStream(log),

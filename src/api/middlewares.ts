@@ -1,5 +1,6 @@
 import { authenticate, defineMiddlewares } from "@medusajs/framework/http"
 import { usdtRefundLock } from "./admin/usdt/refund-middleware"
+import { usdtCompletePoll } from "./store/usdt-complete-poll"
 import { usdtSessionGuard } from "./store/usdt-session-guard"
 import { requireJsonBody } from "./hooks/usdt/require-json"
 
@@ -23,6 +24,12 @@ export default defineMiddlewares({
       method: ["POST"],
       matcher: "/store/payment-collections/:id/payment-sessions",
       middlewares: [usdtSessionGuard],
+    },
+    {
+      // A poll of an unpaid USDT cart between two gateway checks: answered without the cart's lock.
+      method: ["POST"],
+      matcher: "/store/carts/:id/complete",
+      middlewares: [usdtCompletePoll],
     },
   ],
 })

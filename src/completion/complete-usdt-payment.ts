@@ -53,7 +53,7 @@ export type UsdtCompletionOutcome =
   | "cart_already_ordered"
   /** Paid for a replaced session's checkout that cannot make an order (cart ordered otherwise, amount short): listed with a refund button. */
   | "paid_no_order"
-  /** Completing the cart failed for good (e.g. out of stock); Medusa refunds the captured payment. */
+  /** Completing the cart failed for good (e.g. out of stock): the captured payment is listed as paid, no order, with its refund. */
   | "cart_completion_failed"
 
 export interface UsdtCompletionResult {
@@ -214,7 +214,7 @@ export async function completeUsdtPayment(container: MedusaContainer, input: Com
     )
     if (result.outcome === "completed" || result.outcome === "already_completed") {
       await recordCheckoutOutcome(container, note, notice, { kind: "completed", cart_id: cartId, order_id: result.order_id })
-    } else if (result.outcome === "cart_already_ordered" || result.outcome === "underpaid") {
+    } else if (result.outcome === "cart_already_ordered" || result.outcome === "underpaid" || result.outcome === "cart_completion_failed") {
       await recordCheckoutOutcome(container, note, notice, { kind: "paid_no_order", detail: result.detail, cart_id: cartId, order_id: result.order_id })
     }
     return result
@@ -291,7 +291,7 @@ async function settle(container: MedusaContainer, input: SettleInput): Promise<U
     return finish({
       ...withCart,
       outcome: "cart_completion_failed",
-      detail: `the payment was captured but the cart could not be completed (${completion.failure}); Medusa refunds the captured payment`,
+      detail: `the payment was captured but the cart could not be completed (${completion.failure}); listed as paid, no order: refund it or settle with the customer`,
     })
   }
   return finish({ ...withCart, outcome: "completed", order_id: completion.orderId })

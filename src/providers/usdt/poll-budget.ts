@@ -94,3 +94,14 @@ export function answerBetweenPolls(
 export function withCheckTime(data: Record<string, unknown>, now: number): Record<string, unknown> {
   return { ...data, checked_at: new Date(now).toISOString() }
 }
+
+/**
+ * A poll whose turn to ask found no budget slot within POLL_MAX_QUEUE_MS: "pending", and its
+ * turn counts as taken, so the polls of the next interval are answered from the session data
+ * (before any workflow runs, src/api/store/usdt-complete-poll.ts) instead of each running the
+ * cart completion and waiting for a slot again while the budget is spent; the webhook's
+ * confirmation, first in the budget, brings the news meanwhile.
+ */
+export function pendingWithoutSlot(data: Record<string, unknown> | null | undefined, now: number): { status: PaymentSessionStatus; data: Record<string, unknown> } {
+  return { status: PaymentSessionStatus.PENDING, data: withCheckTime(data ?? {}, now) }
+}

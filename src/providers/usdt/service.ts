@@ -32,11 +32,12 @@ import { formatCents, type GatewayClient, PacerQueueTimeoutError, toCents } from
 import { usdtGatewayIn } from "../../modules/usdt-gateway/saved-credentials"
 import { assertUsd, centsOf } from "./checkout"
 import { gatewayClientFor, resolveGatewayCredentials } from "./credentials"
+import { holdsConfirmedPayment, isCompletionFailureRefund, refundNoteReader } from "./completion-compensation"
 import { gatewayCall } from "./errors"
 import { findGatewayPayment, type LookupOptions } from "./lookup"
 import { type UsdtProviderOptions, validateUsdtOptions } from "./options"
 import { refundLedgerIn } from "../../modules/usdt-gateway/refund-ledger"
-import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, POLL_MAX_QUEUE_MS, withCheckTime } from "./poll-budget"
+import { answerBetweenPolls, checkReasonOf, DEFAULT_STOREFRONT_POLL_INTERVAL_MS, pendingWithoutSlot, POLL_MAX_QUEUE_MS, withCheckTime } from "./poll-budget"
 import { refundThroughGateway } from "./refund"
 import { readSessionData, recordFlag, type UsdtSessionData } from "./session-data"
 import { collectionReader, expireCheckoutRecord, sessionCheckout } from "./session-checkout"
@@ -205,7 +206,7 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       return { status: assessment.status, data: withCheckTime(data, now) }
     } catch (error) {
       if (!(error instanceof PacerQueueTimeoutError)) throw error
-      return { status: PaymentSessionStatus.PENDING, data: given ?? {} }
+      return pendingWithoutSlot(given, now)
     }
   }
 
@@ -234,6 +235,18 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
    * a refund whose outcome is unknown is recorded as uncertain and never repeated blindly.
    */
   async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
+    const medusaRefundId = input.context?.idempotency_key
+    if (await isCompletionFailureRefund(refundNoteReader(this.container), medusaRefundId)) {
+      // See completion-compensation.ts: the next completion makes the order with this payment.
+      this.logger_.warn(
+        `USDT payment for session ${String(input.data?.session_id ?? "?")}: Medusa's failed cart completion asked to refund it; ` +
+          "refused: the cart stays open with the captured payment and the next completion makes its order"
+      )
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        "A confirmed USDT payment is not refunded because one cart completion failed: the next completion makes the order with it"
+      )
+    }
     const amountCents = centsOf(input.amount, "refund amount")
     let data: Record<string, unknown> = input.data ?? {}
     let current = readSessionData(data)
@@ -246,7 +259,6 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "There is no paid USDT payment on the gateway to refund for this session")
     }
     const paidCents = toCents(current.paid_amount, "paid_amount")
-    const medusaRefundId = input.context?.idempotency_key
     const outcome = await refundThroughGateway({
       client: await this.client(),
       ledger: refundLedgerIn(this.container),
@@ -273,6 +285,13 @@ class UsdtPaymentProviderService extends AbstractPaymentProvider<UsdtProviderOpt
   }
 
   async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
+    if (holdsConfirmedPayment(input.data)) {
+      // Medusa re-creating the session after a failed cart completion (completion-compensation.ts).
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `USDT payment session ${String(input.data?.session_id ?? "?")} holds a payment the gateway confirmed: it stays, and the next completion makes the order with it`
+      )
+    }
     const data = recordFlag(input.data ?? {}, { kind: "canceled", reason: "session_deleted" })
     this.logger_.info(
       `USDT payment session ${String(data.session_id ?? "?")} deleted in Medusa; its gateway checkout stays open until it expires: ` +

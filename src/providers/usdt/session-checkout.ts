@@ -14,6 +14,7 @@ import { openCheckout } from "./checkout"
 import { type CheckoutRecordFacts, planCheckout } from "./checkout-plan"
 import { DEFAULT_MAX_CHECKOUTS_PER_CART_PER_HOUR, type UsdtProviderOptions } from "./options"
 import type { StorefrontUrls } from "./storefront-data"
+import { retrieveModuleRow } from "./module-rows"
 
 export type CheckoutRecordRow = InferTypeOf<typeof CheckoutRecord>
 
@@ -142,21 +143,9 @@ export async function sessionCheckout(deps: SessionCheckoutDeps, input: SessionC
  */
 export function collectionReader(cradle: Record<string, unknown>): (sessionId: string) => Promise<string | null> {
   return async (sessionId) => {
-    let service: unknown
-    try {
-      service = cradle.paymentSessionService
-    } catch {
-      return null
-    }
-    const retrieve = typeof service === "object" && service !== null ? Reflect.get(service, "retrieve") : undefined
-    if (typeof retrieve !== "function") return null
-    try {
-      const row: unknown = await Reflect.apply(retrieve, service, [sessionId, { select: ["id", "payment_collection_id"] }])
-      const id = typeof row === "object" && row !== null ? Reflect.get(row, "payment_collection_id") : undefined
-      return typeof id === "string" ? id : null
-    } catch {
-      return null
-    }
+    const row = await retrieveModuleRow(cradle, "paymentSessionService", sessionId, ["id", "payment_collection_id"])
+    const id = typeof row === "object" && row !== null ? Reflect.get(row, "payment_collection_id") : undefined
+    return typeof id === "string" ? id : null
   }
 }
 

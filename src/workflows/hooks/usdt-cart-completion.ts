@@ -10,11 +10,14 @@
  * provider asks the gateway once, a paid checkout becomes the payment and its capture, and the
  * authorize step that comes later finds it done. An unpaid, underpaid or expired checkout ends
  * the workflow here with a NOT_ALLOWED (400, logged at info) saying which, and no order is made.
+ * Between two gateway checks of an unpaid session, the same answer comes from
+ * src/api/store/usdt-complete-poll.ts before this workflow (and its cart lock) runs at all.
  */
 import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { MedusaError, Modules, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { completeCartWorkflow } from "@medusajs/medusa/core-flows"
 import { z } from "zod"
+import { notPaidError } from "../../providers/usdt/poll-answer"
 import { USDT_PAYMENT_PROVIDER_ID } from "../../providers/usdt/registration"
 
 const completingCart = z.looseObject({
@@ -25,14 +28,6 @@ const completingCart = z.looseObject({
     })
     .nullish(),
 })
-
-const WAITING: Partial<Record<string, string>> = {
-  [PaymentSessionStatus.PENDING]:
-    "The USDT payment has not arrived yet: the gateway does not report this checkout as paid. Try again in a few seconds.",
-  [PaymentSessionStatus.REQUIRES_MORE]:
-    "The USDT payment is less than the cart total: the checkout was underpaid and is not captured.",
-  [PaymentSessionStatus.CANCELED]: "The USDT checkout expired or was canceled unpaid: start a new payment session.",
-}
 
 /** The cart's USDT session that still needs authorizing, if any. */
 export function usdtSessionToAuthorize(cart: unknown): { id: string } | null {
@@ -53,8 +48,6 @@ completeCartWorkflow.hooks.validate(async ({ cart }, { container }) => {
   } catch (error) {
     if (!MedusaError.isMedusaError(error) || error.type !== MedusaError.Types.NOT_ALLOWED) throw error
     const { status } = await payments.retrievePaymentSession(session.id, { select: ["id", "status"] })
-    const message = WAITING[status]
-    if (!message) throw error
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, message, "usdt_not_paid")
+    throw notPaidError(status) ?? error
   }
 })

@@ -5,7 +5,9 @@
  * mis-signed, stale, future and tampered deliveries get 401 before anything runs; verified
  * deliveries that do not apply are acknowledged without effect).
  */
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { z } from "zod"
 import { computeSignature } from "../../../src/gateway"
 import { runUsdtReconciliation } from "../../../src/reconcile"
 import { expectNothingHappened, orderIdOf, paidWithoutWebhook, settledRecord } from "./helpers/flows"
@@ -185,6 +187,36 @@ medusaIntegrationTestRunner({
       const range = { from: new Date(testStart - 60_000), to: new Date(Date.now() + 60_000) }
       const { summary } = await runUsdtReconciliation(getContainer(), { trigger: "admin", range })
       expect(summary.discrepancies).toEqual([])
+    })
+
+    it("a storefront complete that fails after capturing (inventory lock timed out) refunds nothing: the webhook then makes the one order", async () => {
+      // What two instances on a busy store hit: the complete captures the paid checkout, then its
+      // inventory reservation waits 5 s for the item's lock and fails; Medusa's compensation would
+      // refund the payment and replace the session, leaving the webhook no session and the cart no order.
+      const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
+      const container = getContainer()
+      const { data: items } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "inventory_item", fields: ["id"] })
+      const itemIds = z.array(z.looseObject({ id: z.string() })).min(1).parse(items).map((item) => item.id)
+      let release = (): void => undefined
+      const released = new Promise<void>((resolve) => (release = resolve))
+      const held = container.resolve(Modules.LOCKING).execute(itemIds, () => released, { timeout: 5 })
+      const completed = await suite.shop.complete(checkout.cartId).finally(release)
+      await held
+      // 409 with Redis locking, 500 with the in-memory provider's plain error: either way no order yet.
+      expect(completed.status).toBeGreaterThanOrEqual(400)
+
+      const afterFailure = await cartPaymentState(container, checkout.cartId)
+      expect(afterFailure.orderIds).toEqual([])
+      expect(afterFailure.payments.map((payment) => payment.refunds.length)).toEqual([0])
+      expect(afterFailure.sessions.map((session) => [session.id, session.status])).toEqual([[checkout.session.id, "authorized"]])
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "completed" })
+
+      const hook = await sendSigned(harness.medusaUrl, body)
+      expect(hook).toMatchObject({ status: 200, body: { outcome: "completed" } })
+      const state = await cartPaymentState(container, checkout.cartId)
+      expect(state.orderIds).toEqual([hook.body.order_id])
+      expect([state.payments.length, state.captures, state.payments[0].refunds.length, await orderCount(container)]).toEqual([1, 1, 0, 1])
+      expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "completed" })
     })
 
     it("a replayed delivery after the order exists is acknowledged as already completed", async () => {

@@ -5,6 +5,7 @@
  * record it names, never a listing of the merchant's payments (finding 5). The sandbox's own
  * request log counts the calls.
  */
+import { Modules } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { z } from "zod"
 import { seedStore, type SeededStore } from "../../../demo/seed-store"
@@ -90,6 +91,21 @@ medusaIntegrationTestRunner({
       const afterPay = await gatewayRequests(paidAt)
       expect(afterPay.all).toHaveLength(1)
       expect(afterPay.byId(record.id)).toHaveLength(1)
+    })
+
+    it("a poll between two gateway checks is answered without running the cart completion: it never waits for the cart's lock", async () => {
+      const checkout = await shop.usdtCheckout()
+      expect((await shop.complete(checkout.cartId)).status).toBe(400)
+      // A webhook (or any completion) holds the cart's lock meanwhile; the next poll must not queue behind it
+      // (it used to run completeCartWorkflow, whose first step waits up to 30 s for that lock, then 409).
+      let release = (): void => undefined
+      const released = new Promise<void>((resolve) => (release = resolve))
+      const held = getContainer().resolve(Modules.LOCKING).execute(checkout.cartId, () => released, { timeout: 5 })
+      const poll = await shop.complete(checkout.cartId).finally(release)
+      await held
+      expect(poll.status).toBe(400)
+      expect(poll.data).toMatchObject({ type: "not_allowed", code: "usdt_not_paid", message: expect.stringContaining("has not arrived yet") })
+      expect((await cartPaymentState(getContainer(), checkout.cartId)).sessions).toEqual([expect.objectContaining({ status: "pending" })])
     })
 
     it("a shopper back from paying gets the order from the first poll; the webhook then costs no request: two per order", async () => {
