@@ -24,8 +24,10 @@ const connections = new Map<string, Redis>()
 function connection(url: string): Redis {
   let redis = connections.get(url)
   if (!redis) {
-    // Fail fast when Redis is away: the store then counts in this process.
-    redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+    // A call made while the connection is first made waits for it (without the offline queue, the
+    // first calls of every instance fell back to counting in their process); once Redis is away a
+    // call fails after one retry and the store counts in this process until Redis is back.
+    redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: false })
     redis.on("error", () => undefined)
     connections.set(url, redis)
   }
