@@ -26,6 +26,8 @@ const seededSchema = z.object({
   shippingOptionId: z.string(),
   productId: z.string(),
   variantId: z.string(),
+  /** The catalogue the carts cycle through (seed.ts: one inventory item each). */
+  variantIds: z.array(z.string()).min(1),
 })
 export type BenchSeed = z.infer<typeof seededSchema>
 

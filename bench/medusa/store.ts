@@ -13,6 +13,8 @@ import { freePort } from "../../demo/preflight"
 import { startService } from "../../demo/processes"
 import { type RunningSandbox, startSandbox } from "../../src/sandbox"
 import { BENCH_ADMIN, type BenchSeed, benchTemplate, cloneTemplate, dropDatabase, serverUrl } from "./database"
+import { type CpuReading, readCpu } from "./cpu"
+import { removeTimings } from "./timings"
 import { startStripeStandIn, type StripeStandIn } from "./stripe-standin"
 
 const ROOT = join(__dirname, "..", "..")
@@ -29,6 +31,8 @@ export interface BenchStoreOptions {
   instances?: InstanceSpec[]
   /** Medusa's Redis modules: the REDIS_URL to give every instance; default none (in-memory modules). */
   redis?: string
+  /** Preload the timing probe (timing-probe.cjs): `timingFile` then names its sums (bench/medusa/timings.ts). */
+  timing?: boolean
 }
 
 export interface BenchStore {
@@ -39,11 +43,15 @@ export interface BenchStore {
   seed: BenchSeed
   sandbox: RunningSandbox
   stripe: StripeStandIn
+  /** Where the timing probe writes (with `timing: true`), else undefined. */
+  timingFile?: string
   adminToken(): Promise<string>
+  /** CPU so far of every Medusa process of the store and of its database's backends (bench/medusa/cpu.ts). */
+  cpu(): Promise<CpuReading>
   stop(): Promise<void>
 }
 
-function baseEnv(sandboxUrl: string, stripeUrl: string): NodeJS.ProcessEnv {
+function baseEnv(sandboxUrl: string, stripeUrl: string, timingFile: string | undefined): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: "development",
@@ -59,7 +67,8 @@ function baseEnv(sandboxUrl: string, stripeUrl: string): NodeJS.ProcessEnv {
     STRIPE_API_KEY: "sk_test_bench_standin",
     STRIPE_WEBHOOK_SECRET,
     BENCH_STRIPE_URL: stripeUrl,
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${join(__dirname, "stripe-host.cjs")}`].filter(Boolean).join(" "),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${join(__dirname, "stripe-host.cjs")}`, timingFile ? `--require ${join(__dirname, "timing-probe.cjs")}` : ""].filter(Boolean).join(" "),
+    BENCH_TIMING_FILE: timingFile ?? "",
   }
 }
 
@@ -101,14 +110,17 @@ export async function startBenchStore(options: BenchStoreOptions): Promise<Bench
   const stripe = await startStripeStandIn(STRIPE_WEBHOOK_SECRET)
   const children: ChildProcess[] = []
   let database: string | undefined
+  const timingFile = options.timing ? join(tmpdir(), `usdt-bench-timing-${options.name}-${process.pid}`) : undefined
+  if (timingFile) removeTimings(timingFile)
   const stop = async () => {
     await Promise.all(children.map(stopChild))
+    if (timingFile) removeTimings(timingFile)
     if (database) await dropDatabase(database)
     await stripe.close()
     await sandbox.stop()
   }
   try {
-    const env = baseEnv(sandbox.url, stripe.url)
+    const env = baseEnv(sandbox.url, stripe.url, timingFile)
     const seed = await benchTemplate(env)
     database = await cloneTemplate(options.name)
     const instances = options.instances ?? [{ workerMode: "shared" }]
@@ -142,6 +154,7 @@ export async function startBenchStore(options: BenchStoreOptions): Promise<Bench
       seed,
       sandbox,
       stripe,
+      timingFile,
       async adminToken() {
         if (token) return token
         const answer = await fetch(`${urls[0]}/auth/user/emailpass`, {
@@ -152,6 +165,7 @@ export async function startBenchStore(options: BenchStoreOptions): Promise<Bench
         token = z.object({ token: z.string() }).parse(await answer.json()).token
         return token
       },
+      cpu: () => readCpu(children.flatMap((child) => (child.pid ? [child.pid] : [])), database ?? ""),
       stop,
     }
   } catch (error) {
