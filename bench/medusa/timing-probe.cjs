@@ -10,6 +10,7 @@
 const Module = require("node:module")
 const { writeFileSync } = require("node:fs")
 const { join } = require("node:path")
+const { performance } = require("node:perf_hooks")
 
 const file = process.env.BENCH_TIMING_FILE
 const ROOT = join(__dirname, "..", "..")
@@ -64,23 +65,30 @@ if (file) {
     }
 
   const byFile = new Map(TARGETS.map((t) => [join(ROOT, t.path), t]))
-  const done = new Set()
-  const patch = (filename, exports) => {
-    const target = byFile.get(filename)
-    if (!target || done.has(filename) || !exports) return
-    done.add(filename)
+  /** ts-node's exports are getters that cannot be replaced: importers get a proxy that hands out the timed functions. */
+  const proxies = new Map()
+  const patchedClasses = new Set()
+  const proxyOf = (filename, exports, target) => {
+    if (proxies.has(filename)) return proxies.get(filename)
     const label = target.label ?? target.path.replace(/^.*\//, "").replace(/\.(ts|js)$/, "")
+    const wrapped = new Map()
     for (const name of target.functions ?? []) {
-      if (typeof exports[name] === "function") exports[name] = timed(`${label}: ${name}`, exports[name])
+      if (typeof exports[name] === "function") wrapped.set(name, timed(`${label}: ${name}`, exports[name]))
     }
     for (const name of target.factories ?? []) {
       const factory = exports[name]
-      if (typeof factory === "function") exports[name] = (...args) => timed(`${label}: ${name}()`, factory(...args))
+      if (typeof factory === "function") wrapped.set(name, (...args) => timed(`${label}: ${name}()`, factory(...args)))
     }
     const cls = typeof exports.default === "function" ? exports.default : Object.values(exports).find((v) => typeof v === "function" && v.prototype)
-    for (const name of target.methods ?? []) {
-      if (cls && typeof cls.prototype[name] === "function") cls.prototype[name] = timed(`${label}: ${name}`, cls.prototype[name])
+    if (cls && !patchedClasses.has(cls)) {
+      patchedClasses.add(cls)
+      for (const name of target.methods ?? []) {
+        if (typeof cls.prototype[name] === "function") cls.prototype[name] = timed(`${label}: ${name}`, cls.prototype[name])
+      }
     }
+    const proxy = wrapped.size === 0 ? exports : new Proxy(exports, { get: (t, key) => (wrapped.has(key) ? wrapped.get(key) : t[key]) })
+    proxies.set(filename, proxy)
+    return proxy
   }
 
   const load = Module._load
@@ -88,8 +96,9 @@ if (file) {
     const exports = load.apply(this, arguments)
     try {
       const filename = Module._resolveFilename(request, parent, isMain)
-      if (byFile.has(filename)) patch(filename, exports)
-      // completeCartWorkflow, as the USDT completion calls it (core-flows' exports are getters).
+      const target = byFile.get(filename)
+      if (target && exports) return proxyOf(filename, exports, target)
+      // completeCartWorkflow, as the USDT completion calls it.
       if (request === "@medusajs/medusa/core-flows" && parent && parent.filename === join(ROOT, "src/completion/complete-usdt-payment.ts")) {
         return new Proxy(exports, {
           get(target, key) {
