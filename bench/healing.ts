@@ -15,22 +15,30 @@ import { runLoad } from "./load/run-load"
 import { fmt, heading, line, type Row } from "./measure"
 import { doubles } from "./medusa/database"
 import { waitForOrders } from "./medusa/orders"
+import { clonePaidCarts } from "./medusa/clone-carts"
 import { payAtSandbox, sandboxFaults, shopper } from "./medusa/shopper"
 import { type BenchStore, startBenchStore } from "./medusa/store"
 import { mapWithConcurrency } from "../src/reconcile/medusa-settle"
 
 const CONCURRENCY = Number(process.env.USDT_RECONCILE_CONCURRENCY ?? 4)
 
-/** Carts prepared at once through the store API (the setup, not measured): enough to keep Medusa busy. */
-const SETUP_CONCURRENCY = Number(process.env.BENCH_SETUP_CONCURRENCY ?? 12)
-
-/** Both sets of N carts with USDT sessions, made together, paid at the sandbox, no webhook delivered. */
+/**
+ * Both sets of N carts with paid USDT sessions, no webhook delivered (the setup, not measured):
+ * one cart through the store API, copied in SQL (medusa/clone-carts.ts) with each copy's
+ * checkout opened and paid at the sandbox. BENCH_HEALING_SETUP=api makes every cart through the
+ * store API instead (about a second of Medusa each on a loaded machine).
+ */
 async function paidCarts(store: BenchStore, n: number): Promise<{ storefrontSet: string[]; healingSet: string[] }> {
   const started = performance.now()
-  const carts = await shopper(store.url, store.seed).prepare(2 * n, undefined, SETUP_CONCURRENCY)
-  await mapWithConcurrency(carts, 16, (cart) => payAtSandbox(store.sandbox.url, cart.data.checkout_url))
-  line("setup: paid sessions", `${2 * n} in ${fmt((performance.now() - started) / 1000, 1)} s (${SETUP_CONCURRENCY} at a time)`)
-  const ids = carts.map((cart) => cart.cartId)
+  let ids: string[]
+  if (process.env.BENCH_HEALING_SETUP === "api") {
+    const carts = await shopper(store.url, store.seed).prepare(2 * n, undefined, 12)
+    await mapWithConcurrency(carts, 16, (cart) => payAtSandbox(store.sandbox.url, cart.data.checkout_url))
+    ids = carts.map((cart) => cart.cartId)
+  } else {
+    ids = (await clonePaidCarts(store, 2 * n)).map((cart) => cart.cartId)
+  }
+  line("setup: paid sessions", `${2 * n} in ${fmt((performance.now() - started) / 1000, 1)} s (${process.env.BENCH_HEALING_SETUP === "api" ? "store API" : "one cart copied in SQL"})`)
   return { storefrontSet: ids.slice(0, n), healingSet: ids.slice(n) }
 }
 
