@@ -17,7 +17,7 @@ import { runLoad } from "./load/run-load"
 import { fmt, heading, line, median, type Row } from "./measure"
 import { shopper, SYSTEM_PROVIDER_ID } from "./medusa/shopper"
 import { printTimings, readTimings } from "./medusa/timings"
-import { BENCH_MERCHANT, type BenchStore, startBenchStore } from "./medusa/store"
+import { type BenchStore, rawCheckoutRequest, startBenchStore } from "./medusa/store"
 
 type Request = LoadJob["requests"][number]
 
@@ -30,19 +30,7 @@ async function triples(store: BenchStore, count: number): Promise<Request[]> {
     headers: buyer.headers,
     body: JSON.stringify({ provider_id: providerId }),
   })
-  const raw = (): Request => ({
-    origin: store.sandbox.url,
-    method: "POST",
-    path: "/api/v1/merchant/checkout-session",
-    headers: {
-      merchant: String(BENCH_MERCHANT.id),
-      authorization: `Bearer ${BENCH_MERCHANT.apiKey}`,
-      accept: "application/json",
-      "content-type": "application/json",
-      "idempotency-key": randomUUID(),
-    },
-    body: JSON.stringify({ amount: "15.50", note: `raw-${randomUUID()}`, notify_url: `${store.url}/hooks/usdt`, success_url: "http://localhost:8000/order" }),
-  })
+  const raw = (): Request => rawCheckoutRequest(store, `raw-${randomUUID()}`)
   return Array.from({ length: count }, (_, i) => [session(carts[i].collectionId, USDT_PAYMENT_PROVIDER_ID), session(carts[count + i].collectionId, SYSTEM_PROVIDER_ID), raw()]).flat()
 }
 

@@ -8,13 +8,13 @@
  * rows the store API would have written for the same shopper; making 1,000 of them through the
  * API takes ~1 s of Medusa CPU each on a loaded machine, this takes seconds.
  */
-import { randomBytes, randomUUID } from "node:crypto"
+import { randomBytes } from "node:crypto"
 import { Client } from "pg"
 import { z } from "zod"
 import { mapWithConcurrency } from "../../src/reconcile/medusa-settle"
 import { serverUrl } from "./database"
 import { payAtSandbox, shopper } from "./shopper"
-import { BENCH_MERCHANT, type BenchStore } from "./store"
+import { type BenchStore, rawCheckoutRequest } from "./store"
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 function newId(prefix: string): string {
@@ -41,17 +41,8 @@ const checkoutAnswer = z.looseObject({ checkout_url: z.string(), expires_at: z.u
 /** Opens the session's checkout at the sandbox (note = the session id) and pays it. */
 async function openAndPay(store: BenchStore, sessionId: string): Promise<{ checkoutUrl: string; expiresAt: string; openedAt: string }> {
   const openedAt = new Date().toISOString()
-  const answer = await fetch(`${store.sandbox.url}/api/v1/merchant/checkout-session`, {
-    method: "POST",
-    headers: {
-      merchant: String(BENCH_MERCHANT.id),
-      authorization: `Bearer ${BENCH_MERCHANT.apiKey}`,
-      accept: "application/json",
-      "content-type": "application/json",
-      "idempotency-key": randomUUID(),
-    },
-    body: JSON.stringify({ amount: "15.50", note: sessionId, notify_url: `${store.url}/hooks/usdt` }),
-  })
+  const request = rawCheckoutRequest(store, sessionId)
+  const answer = await fetch(`${request.origin}${request.path}`, { method: request.method, headers: request.headers, body: request.body })
   const text = await answer.text()
   if (answer.status >= 300) throw new Error(`sandbox checkout-session → ${answer.status}: ${text.slice(0, 200)}`)
   const checkout = checkoutAnswer.parse(JSON.parse(text))

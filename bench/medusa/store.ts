@@ -5,6 +5,7 @@
  * database. The gateway budget is set out of the way (the `budget` benchmark measures it).
  */
 import type { ChildProcess } from "node:child_process"
+import { randomUUID } from "node:crypto"
 import { createWriteStream } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -19,6 +20,23 @@ import { startStripeStandIn, type StripeStandIn } from "./stripe-standin"
 
 const ROOT = join(__dirname, "..", "..")
 export const BENCH_MERCHANT = { id: 4242, apiKey: "sk_bench_store_4242_key", webhookSecret: "whsec_bench_store_4242" }
+/** A raw POST /checkout-session to the store's sandbox, as the provider sends it (the checkout benchmark's reference, the copied carts' checkouts). */
+export function rawCheckoutRequest(store: Pick<BenchStore, "url" | "sandbox">, note: string) {
+  return {
+    origin: store.sandbox.url,
+    method: "POST" as const,
+    path: "/api/v1/merchant/checkout-session",
+    headers: {
+      merchant: String(BENCH_MERCHANT.id),
+      authorization: `Bearer ${BENCH_MERCHANT.apiKey}`,
+      accept: "application/json",
+      "content-type": "application/json",
+      "idempotency-key": randomUUID(),
+    },
+    body: JSON.stringify({ amount: "15.50", note, notify_url: `${store.url}/hooks/usdt` }),
+  }
+}
+
 export const STRIPE_WEBHOOK_SECRET = "whsec_bench_stripe_test_secret"
 
 export interface InstanceSpec {
