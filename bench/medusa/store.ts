@@ -93,7 +93,7 @@ function baseEnv(sandboxUrl: string, stripeUrl: string, timingFile: string | und
 async function waitHealthy(url: string, child: ChildProcess, log: string, timeoutMs = 180_000): Promise<void> {
   const until = Date.now() + timeoutMs
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`medusa start exited (${child.exitCode}); see ${log}`)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`medusa start exited (${child.exitCode ?? child.signalCode}); see ${log}`)
     try {
       if ((await fetch(`${url}/health`)).status === 200) return
     } catch {
