@@ -10,22 +10,37 @@
  *
  *   npm run bench healing           BENCH_HEALING_N=… sessions per path (default 500)
  */
+import { request } from "undici"
 import { z } from "zod"
 import { runLoad } from "./load/run-load"
 import { fmt, heading, line, type Row } from "./measure"
 import { doubles } from "./medusa/database"
 import { waitForOrders } from "./medusa/orders"
+import { clonePaidCarts } from "./medusa/clone-carts"
 import { payAtSandbox, sandboxFaults, shopper } from "./medusa/shopper"
 import { type BenchStore, startBenchStore } from "./medusa/store"
 import { mapWithConcurrency } from "../src/reconcile/medusa-settle"
 
 const CONCURRENCY = Number(process.env.USDT_RECONCILE_CONCURRENCY ?? 4)
 
-/** N carts with USDT sessions, paid at the sandbox, no webhook delivered. */
-async function paidCarts(store: BenchStore, n: number): Promise<string[]> {
-  const carts = await shopper(store.url, store.seed).prepare(n)
-  await mapWithConcurrency(carts, 8, (cart) => payAtSandbox(store.sandbox.url, cart.data.checkout_url))
-  return carts.map((cart) => cart.cartId)
+/**
+ * Both sets of N carts with paid USDT sessions, no webhook delivered (the setup, not measured):
+ * one cart through the store API, copied in SQL (medusa/clone-carts.ts) with each copy's
+ * checkout opened and paid at the sandbox. BENCH_HEALING_SETUP=api makes every cart through the
+ * store API instead (about a second of Medusa each on a loaded machine).
+ */
+async function paidCarts(store: BenchStore, n: number): Promise<{ storefrontSet: string[]; healingSet: string[] }> {
+  const started = performance.now()
+  let ids: string[]
+  if (process.env.BENCH_HEALING_SETUP === "api") {
+    const carts = await shopper(store.url, store.seed).prepare(2 * n, undefined, 12)
+    await mapWithConcurrency(carts, 16, (cart) => payAtSandbox(store.sandbox.url, cart.data.checkout_url))
+    ids = carts.map((cart) => cart.cartId)
+  } else {
+    ids = (await clonePaidCarts(store, 2 * n)).map((cart) => cart.cartId)
+  }
+  line("setup: paid sessions", `${2 * n} in ${fmt((performance.now() - started) / 1000, 1)} s (${process.env.BENCH_HEALING_SETUP === "api" ? "store API" : "one cart copied in SQL"})`)
+  return { storefrontSet: ids.slice(0, n), healingSet: ids.slice(n) }
 }
 
 async function storefrontCompletes(store: BenchStore, cartIds: string[]): Promise<number> {
@@ -44,15 +59,17 @@ async function storefrontCompletes(store: BenchStore, cartIds: string[]): Promis
 async function reconcileRun(store: BenchStore, from: Date): Promise<{ seconds: number; summary: Record<string, unknown> }> {
   const token = await store.adminToken()
   const started = performance.now()
-  const answer = await fetch(`${store.url}/admin/usdt/reconcile`, {
+  // One request for the whole run: undici's own client, so that no 300 s header timeout ends it.
+  const answer = await request(`${store.url}/admin/usdt/reconcile`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ from: from.toISOString(), to: new Date(Date.now() + 60_000).toISOString() }),
-    signal: AbortSignal.timeout(3_600_000),
+    headersTimeout: 3_600_000,
+    bodyTimeout: 3_600_000,
   })
   const seconds = (performance.now() - started) / 1000
-  const text = await answer.text()
-  if (answer.status !== 200) throw new Error(`the reconciliation run answered ${answer.status}: ${text.slice(0, 300)}`)
+  const text = await answer.body.text()
+  if (answer.statusCode !== 200) throw new Error(`the reconciliation run answered ${answer.statusCode}: ${text.slice(0, 300)}`)
   return { seconds, summary: z.object({ summary: z.record(z.string(), z.unknown()) }).parse(JSON.parse(text)).summary }
 }
 
@@ -63,8 +80,7 @@ export async function benchHealing(): Promise<Row[]> {
   try {
     const from = new Date(Date.now() - 60_000)
     await sandboxFaults(store.sandbox.url, { webhook_drop_rate: 1 })
-    const storefrontSet = await paidCarts(store, n)
-    const healingSet = await paidCarts(store, n)
+    const { storefrontSet, healingSet } = await paidCarts(store, n)
     const storefrontSeconds = await storefrontCompletes(store, storefrontSet)
     const run = await reconcileRun(store, from)
     const orders = await waitForOrders(store.database, healingSet, 10_000)

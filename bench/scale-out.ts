@@ -13,6 +13,7 @@
  *   npm run bench scale-out     BENCH_SCALE_M=… carts raced (default 20), BENCH_WEBHOOK_N=… (default 100)
  *   BENCH_REDIS_URL             default redis://127.0.0.1:6379/<a database number of its own>
  */
+import { z } from "zod"
 import { runLoad } from "./load/run-load"
 import { fmt, heading, line, type Row } from "./measure"
 import { doubles } from "./medusa/database"
@@ -41,6 +42,12 @@ async function race(store: BenchStore, m: number) {
   return { statuses, orders: orders.size, twice }
 }
 
+/** The gateway's answers so far (the sandbox's request log): how many, and how many 429. */
+async function gatewayAnswers(store: BenchStore): Promise<{ requests: number; tooMany: number }> {
+  const entries = z.array(z.looseObject({ status: z.number() })).parse(await (await fetch(`${store.sandbox.url}/__sandbox/requests`)).json())
+  return { requests: entries.length, tooMany: entries.filter((e) => e.status === 429).length }
+}
+
 export async function benchScaleOut(): Promise<Row[]> {
   const m = Number(process.env.BENCH_SCALE_M ?? 20)
   const n = Number(process.env.BENCH_WEBHOOK_N ?? 100)
@@ -61,13 +68,20 @@ export async function benchScaleOut(): Promise<Row[]> {
     }
     await measureWebhooks(store, await paidUsdtCarts(store, 20), store.urls, "warm-up")
     const one = await measureWebhooks(store, await paidUsdtCarts(store, n), [store.urls[0]], "one instance")
-    const two = await measureWebhooks(store, await paidUsdtCarts(store, n), store.urls, "two instances")
+    const twoPaid = await paidUsdtCarts(store, n)
+    const two = await measureWebhooks(store, twoPaid, store.urls, "two instances")
+    const twice = await doubles(store.database, twoPaid.cartIds)
+    const throughputExtra = twice.extraOrders + twice.extraPayments + twice.extraCaptures
     line("two / one instance throughput", `${fmt(two.answers.throughput / one.answers.throughput, 2)}×`)
+    const gateway = await gatewayAnswers(store)
+    line("gateway: requests / 429 answers (whole run)", `${gateway.requests} / ${gateway.tooMany} (the sandbox's rate limit is off in bench stores: see the budget benchmark)`)
     return [
       { figure: `scale-out race (2 instances, Redis): ${m} carts × (2 webhooks + complete)`, ours: raced.orders, reference: m, referenceLabel: "carts", ratio: null, goal: "1 order, 1 payment, 1 capture each", met: raced.orders === m && extra === 0, unit: "orders" },
       { figure: "scale-out race: answers not 2xx", ours: bad.length, reference: raced.statuses.length, referenceLabel: "requests", ratio: null, goal: "0", met: bad.length === 0, unit: "" },
       { figure: "webhook e2e with Redis, 50 concurrent: 2xx/s, two instances", ours: two.answers.throughput, reference: one.answers.throughput, referenceLabel: "one instance", ratio: two.answers.throughput / one.answers.throughput, goal: "(shown: 2 cores shared)", unit: "/s", digits: 1 },
       { figure: "webhook e2e with Redis: answer p99, two instances", ours: two.answers.p99, reference: one.answers.p99, referenceLabel: "one instance", ratio: two.answers.p99 / one.answers.p99, goal: "(shown)", unit: "ms" },
+      { figure: "webhook e2e with Redis: orders made / doubles, two instances", ours: two.orders.made, reference: n, referenceLabel: "webhooks sent", ratio: null, goal: `all ${n}, 0 doubles`, met: two.orders.made === n && throughputExtra === 0, unit: "" },
+      { figure: "scale-out: gateway answers 429 (whole run; sandbox limit off)", ours: gateway.tooMany, reference: gateway.requests, referenceLabel: "gateway requests", ratio: null, goal: "0", met: gateway.tooMany === 0, unit: "" },
     ]
   } finally {
     await store.stop()

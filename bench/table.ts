@@ -76,6 +76,10 @@ Written by \`npm run bench\` (last command: \`${command}\`). Each reference is m
 run as our figure, on the same machine; ✓/✗ says whether the goal is met. What each figure
 means and how it is measured: the comment at the top of each file in \`bench/\`.
 
+The machine may be shared (the load average at each benchmark's start is under "Measured"): on
+a loaded machine every Medusa figure is slower, and noisy, for ours and the reference alike;
+compare a figure with the reference of its own run, not with another run's.
+
 ${markdownTable(runs)}
 
 Measured:

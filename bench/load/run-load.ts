@@ -16,7 +16,8 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "worker.ts"), file], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] })
       let text = ""
       child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()))
-      const timer = setTimeout(() => child.kill("SIGKILL"), job.timeLimitMs + 60_000)
+      // Requests already started may still be answered after the time limit (a loaded store).
+      const timer = setTimeout(() => child.kill("SIGKILL"), job.timeLimitMs + 180_000)
       child.once("exit", (code) => {
         clearTimeout(timer)
         if (code === 0) resolve(text)

@@ -11,9 +11,12 @@
  */
 import { join } from "node:path"
 import { Client } from "pg"
-import { type ProcessStore, seededStoreSchema, type Template, templateDatabases } from "../../test/process/database"
+import { z } from "zod"
+import { seededStoreSchema, type Template, templateDatabases } from "../../test/process/database"
 
-export type BenchSeed = ProcessStore
+/** The bench seed: the process tests' store plus the catalogue the carts cycle through (seed.ts: one inventory item each). */
+const benchSeedSchema = seededStoreSchema.extend({ variantIds: z.array(z.string()).min(1) })
+export type BenchSeed = z.infer<typeof benchSeedSchema>
 
 export const BENCH_ADMIN = { email: "bench-admin@usdt-bench.local", password: "bench-admin-password" }
 
@@ -31,7 +34,7 @@ const templates = templateDatabases({
     const file = join(stateDir, "seed.json")
     return { env: { BENCH_SEED_FILE: file, BENCH_ADMIN_EMAIL: BENCH_ADMIN.email, BENCH_ADMIN_PASSWORD: BENCH_ADMIN.password }, file }
   },
-  seedSchema: seededStoreSchema,
+  seedSchema: benchSeedSchema,
   serverUrl,
   log: (line) => console.error(`[bench] ${line}`),
 })

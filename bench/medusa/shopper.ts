@@ -21,6 +21,9 @@ export interface PreparedCart {
   data: Record<string, unknown>
 }
 
+/** Carts made so far in this process: cart k buys the catalogue's variant k mod its size. */
+let cartsMade = 0
+
 export function shopper(url: string, seed: BenchSeed) {
   const headers = { "content-type": "application/json", "x-publishable-api-key": seed.publishableKey }
   async function post(path: string, body: unknown): Promise<unknown> {
@@ -36,7 +39,7 @@ export function shopper(url: string, seed: BenchSeed) {
         region_id: seed.regionId,
         sales_channel_id: seed.salesChannelId,
         email: `shopper-${randomUUID()}@example.com`,
-        items: [{ variant_id: seed.variantId, quantity: 1 }],
+        items: [{ variant_id: seed.variantIds[cartsMade++ % seed.variantIds.length], quantity: 1 }],
         shipping_address: { first_name: "Bea", last_name: "Bench", address_1: "1 Main St", city: "New York", postal_code: "10001", country_code: "us" },
       })
       const cartId = z.object({ cart: z.object({ id: z.string() }) }).parse(created).cart.id

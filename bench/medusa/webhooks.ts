@@ -9,7 +9,8 @@ import { signWebhook } from "../../src/gateway"
 import { USDT_PAYMENT_PROVIDER_ID } from "../../src/providers/usdt/registration"
 import type { LoadJob } from "../load/job"
 import { mapWithConcurrency } from "../../src/reconcile/medusa-settle"
-import { payAtSandbox, sandboxFaults, STRIPE_PROVIDER_ID, shopper } from "./shopper"
+import { clonePaidCarts } from "./clone-carts"
+import { payAtSandbox, type PreparedCart, sandboxFaults, STRIPE_PROVIDER_ID, shopper } from "./shopper"
 import { BENCH_MERCHANT, type BenchStore } from "./store"
 
 export type Request = LoadJob["requests"][number]
@@ -22,11 +23,19 @@ export interface PaidCarts {
 
 const deliveriesSchema = z.object({ data: z.array(z.looseObject({ payment_record_id: z.number(), body: z.string() })) })
 
-/** `count` carts with USDT sessions, paid at the sandbox; every gateway delivery dropped. */
+/**
+ * `count` carts with USDT sessions, paid at the sandbox; every gateway delivery dropped. The
+ * carts are one store-API cart copied in SQL (clone-carts.ts) unless BENCH_CARTS=api.
+ */
 export async function paidUsdtCarts(store: BenchStore, count: number): Promise<PaidCarts> {
-  const carts = await shopper(store.url, store.seed).prepare(count, USDT_PAYMENT_PROVIDER_ID)
   await sandboxFaults(store.sandbox.url, { webhook_drop_rate: 1 })
-  await mapWithConcurrency(carts, 8, (cart) => payAtSandbox(store.sandbox.url, cart.data.checkout_url))
+  let carts: { cartId: string; sessionId: string }[]
+  if (process.env.BENCH_CARTS === "api") {
+    carts = await shopper(store.url, store.seed).prepare(count, USDT_PAYMENT_PROVIDER_ID)
+    await mapWithConcurrency(carts, 8, (cart) => payAtSandbox(store.sandbox.url, (cart as PreparedCart).data.checkout_url))
+  } else {
+    carts = await clonePaidCarts(store, count)
+  }
   const deliveries = deliveriesSchema.parse(await (await fetch(`${store.sandbox.url}/__sandbox/deliveries`)).json()).data
   const bodyByNote = new Map<string, string>()
   for (const delivery of deliveries) {

@@ -10,13 +10,18 @@ import { usdtRegistration } from "../providers/usdt/registration"
 
 const DAY_MS = 24 * 60 * 60_000
 
-export default async function usdtDeliveryLogPruneJob(container: MedusaContainer, now: Date = new Date()): Promise<number> {
+/**
+ * Medusa calls a scheduled job as `handler(container, context)`, its second argument an object
+ * of its own, not a Date: only a Date a caller passes is taken as "now".
+ */
+export default async function usdtDeliveryLogPruneJob(container: MedusaContainer, now?: unknown): Promise<number> {
+  const at = now instanceof Date ? now : new Date()
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const settings = usdtGatewayIn(container)
   if (!settings) return 0
   try {
     const days = usdtRegistration(container).options.deliveryLogRetentionDays ?? DEFAULT_DELIVERY_LOG_RETENTION_DAYS
-    const deleted = await settings.pruneWebhookDeliveries(new Date(now.getTime() - days * DAY_MS))
+    const deleted = await settings.pruneWebhookDeliveries(new Date(at.getTime() - days * DAY_MS))
     if (deleted > 0) logger.info(`USDT delivery log: pruned ${deleted} deliveries older than ${days} days`)
     return deleted
   } catch (error) {

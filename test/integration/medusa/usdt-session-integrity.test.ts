@@ -235,6 +235,9 @@ medusaIntegrationTestRunner({
         const { rows: left } = await dbConnection.raw("select count(*)::int as n, min(received_at) as oldest from usdt_webhook_delivery")
         expect(left[0].n).toBe(62)
         expect(new Date(left[0].oldest).getTime()).toBeGreaterThan(daysAgo(30).getTime())
+        // As Medusa's scheduler calls it: handler(container, context), the context not a Date.
+        await settings.recordWebhookDelivery({ raw_body: "{}", verified: true, outcome: "completed", received_at: daysAgo(31) })
+        expect(await usdtDeliveryLogPruneJob(getContainer(), { scheduledFor: undefined })).toBe(1)
       })
     })
   },
