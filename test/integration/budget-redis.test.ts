@@ -6,6 +6,7 @@
  */
 import { Redis } from "ioredis"
 import { createGatewayClient, createPacer, type GatewayClient, type Pacer } from "../../src/gateway"
+import { closeMerchantBudgets, merchantPacer } from "../../src/payments/merchant-budget"
 import { redisWindowStore } from "../../src/payments/redis-window-store"
 import { type RunningSandbox, startSandbox } from "../../src/sandbox"
 import { control, requestLog } from "./gateway-helpers"
@@ -24,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
   await Promise.all(connections.map((r) => r.quit()))
+  await closeMerchantBudgets()
   await sandbox.stop()
 })
 
@@ -66,4 +68,19 @@ it("two instances each counting in their own process draw 429s (why the budget i
   await burst(a, b, 360)
   const log = await requestLog(sandbox.url)
   expect(log.filter((r) => r.status === 429).length).toBeGreaterThan(0)
+}, 30_000)
+
+it("the store's own shared budget counts in Redis from its first call: two instances bursting at start-up see zero 429s", async () => {
+  await control(sandbox.url, "POST", "/reset")
+  const base = process.env.REDIS_URL || "redis://127.0.0.1:6379"
+  // Two URLs of one Redis: two connections, as two processes have; the burst starts before either has connected.
+  const merchantId = `budget-start-${process.pid}-${Date.now()}`
+  const fellBack: unknown[] = []
+  const pacerOf = (redisUrl: string) => merchantPacer({ baseUrl: sandbox.url, merchantId, rateLimit: budget, redisUrl, onFallback: (error) => fellBack.push(error) })
+  const a = instance(pacerOf(base))
+  const b = instance(pacerOf(`${base}/0`))
+  await burst(a, b, 240)
+  const log = await requestLog(sandbox.url)
+  expect(fellBack).toEqual([])
+  expect(log.filter((r) => r.status === 429)).toHaveLength(0)
 }, 30_000)
