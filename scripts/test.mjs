@@ -2,7 +2,7 @@
 // `npm test`: the whole suite. Type check, lint, then every jest tier in its own process
 // (Medusa's test runner must not share a process with other suites), then one closing line
 // "tests: N passed, N failed" summed over the tiers.
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 
@@ -25,6 +25,24 @@ function run(label, command, args, env = {}) {
   return result.status === 0
 }
 
+/** Like run(), in the background: its output is kept and printed whole when it ends, so two tiers never interleave. */
+function runBuffered(label, command, args, env = {}) {
+  console.log(`\n▶ ${label} (beside the next tier; its output follows when it ends)`)
+  const started = Date.now()
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } })
+    const chunks = []
+    child.stdout.on("data", (chunk) => chunks.push(chunk))
+    child.stderr.on("data", (chunk) => chunks.push(chunk))
+    child.on("close", (code) => {
+      console.log(`\n▶ ${label}: its output`)
+      process.stdout.write(Buffer.concat(chunks))
+      console.log(`◀ ${label}: ${code === 0 ? "ok" : `failed (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      resolve(code === 0)
+    })
+  })
+}
+
 const medusaEnv = {
   DB_HOST: process.env.DB_HOST ?? "localhost",
   DB_USERNAME: process.env.DB_USERNAME ?? "postgres",
@@ -40,7 +58,9 @@ const tiers = [
   // boots, migrations and webhooks: two jest workers (one per core) take 3.7 min instead of 8.
   { name: "medusa", dir: "test/integration/medusa", env: medusaEnv, workers: 2 },
   // npm pack → a new store written from the README → install from the npm cache → migrate, start, pay.
-  { name: "install", dir: "test/install", env: medusaEnv },
+  // It runs beside the e2e tier (its own database, free ports, a store in a temporary directory):
+  // both spend most of their time waiting on Medusa's boots, which saves about a minute.
+  { name: "install", dir: "test/install", env: medusaEnv, beside: true },
   { name: "e2e", dir: "test/e2e", env: medusaEnv },
 ]
 
@@ -61,15 +81,7 @@ if (only.length === 0) {
   if (built) medusaEnv.USDT_PLUGIN_BUILT = "1"
 }
 mkdirSync(join(root, ".jest-results"), { recursive: true })
-for (const tier of tiers) {
-  if (only.length > 0 && !only.includes(tier.name)) continue
-  if (!hasTests(join(root, tier.dir))) {
-    console.log(`\n(no ${tier.name} tests)`)
-    continue
-  }
-  const out = join(root, ".jest-results", `${tier.name}.json`)
-  const tierOk = run(`jest ${tier.name}`, "npx", ["jest", "--selectProjects", tier.name, ...(tier.workers ? [`--maxWorkers=${tier.workers}`] : ["--runInBand"]), "--forceExit", "--json", `--outputFile=${out}`], tier.env)
-  ok = tierOk && ok
+function tally(out) {
   if (existsSync(out)) {
     const report = JSON.parse(readFileSync(out, "utf8"))
     passed += report.numPassedTests
@@ -77,6 +89,26 @@ for (const tier of tiers) {
   } else {
     failed += 1
   }
+}
+const background = []
+for (const tier of tiers) {
+  if (only.length > 0 && !only.includes(tier.name)) continue
+  if (!hasTests(join(root, tier.dir))) {
+    console.log(`\n(no ${tier.name} tests)`)
+    continue
+  }
+  const out = join(root, ".jest-results", `${tier.name}.json`)
+  const args = ["jest", "--selectProjects", tier.name, ...(tier.workers ? [`--maxWorkers=${tier.workers}`] : ["--runInBand"]), "--forceExit", "--json", `--outputFile=${out}`]
+  if (tier.beside) {
+    background.push(runBuffered(`jest ${tier.name}`, "npx", args, tier.env).then((tierOk) => ({ tierOk, out })))
+    continue
+  }
+  ok = run(`jest ${tier.name}`, "npx", args, tier.env) && ok
+  tally(out)
+}
+for (const { tierOk, out } of await Promise.all(background)) {
+  ok = tierOk && ok
+  tally(out)
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`)
 process.exit(ok && failed === 0 ? 0 : 1)

@@ -72,6 +72,7 @@ let browser: Browser
 /** Every URL the merchant page asked for, and what its console reported as errors (a CSP violation would be one). */
 const requested: string[] = []
 const consoleErrors: string[] = []
+const failedLoads: string[] = []
 
 async function newPage(watch = false): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
@@ -81,6 +82,10 @@ async function newPage(watch = false): Promise<Page> {
       if (message.type() === "error") consoleErrors.push(`${page.url()}: ${message.text()}`)
     })
     page.on("pageerror", (error) => consoleErrors.push(`${page.url()}: ${error.message}`))
+    // A failed load's console line does not say which resource: record it with its URL.
+    page.on("response", (response) => {
+      if (response.status() >= 400) failedLoads.push(`${response.status()} ${response.url()}`)
+    })
   }
   return page
 }
@@ -186,6 +191,7 @@ it("the merchant gets the Polaris page, saves the credentials (no secret left in
   expect(await merchant.locator("#payments .Polaris-DataTable").count()).toBe(1)
   expect(await merchant.locator("#unresolved").textContent()).toContain("Nothing yet.")
   await screenshot(merchant, "merchant-payment-listed", merchant.locator("#payments"))
+  expect(failedLoads).toEqual([])
   expect(consoleErrors).toEqual([])
   await merchant.close()
 })

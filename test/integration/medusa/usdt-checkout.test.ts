@@ -91,7 +91,8 @@ medusaIntegrationTestRunner({
     })
 
     it("the shopper returns and completes the cart before the webhook arrives", async () => {
-      await harness.sandbox.setFaults({ webhook_delay_ms: 3_000 })
+      // Long enough that the shopper's complete ends first even on a loaded machine (it takes ~1 s idle).
+      await harness.sandbox.setFaults({ webhook_delay_ms: 8_000 })
       const checkout = await suite.shop.usdtCheckout()
       expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
 

@@ -136,7 +136,7 @@ medusaIntegrationTestRunner({
       expect(await paymentCount(container())).toBe(20)
       const mark = await container().resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE).getReconcileHighWaterMark()
       expect(mark?.getTime()).toBeGreaterThan(testStart)
-    })
+    }, 300_000) // twenty checkouts and completions: ~60 s idle, past 150 s on a loaded machine
 
     it("a run racing late webhooks (each delivered twice) still ends with one order and one capture per cart", async () => {
       await harness.sandbox.setFaults({ webhook_drop_rate: 1 })
