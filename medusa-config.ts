@@ -11,6 +11,7 @@
  *   USDT_SUCCESS_URL / USDT_CANCEL_URL  optional storefront pages
  *   USDT_STOREFRONT_ORIGINS     optional, comma-separated: where success_url/cancel_url may lead (default STORE_CORS)
  *   USDT_MAX_CHECKOUTS_PER_CART_PER_HOUR  optional, default 10
+ *   USDT_SESSION_REQUESTS_PER_CART_PER_MINUTE  optional, default 10
  *   USDT_ALLOW_INSECURE_GATEWAY_URL=true  lets the admin save a loopback http gateway URL (the sandbox)
  *   USDT_DELIVERY_LOG_RETENTION_DAYS      optional, default 30
  *   USDT_HTTP_*                 optional gateway HTTP tuning (see src/providers/usdt/options.ts);
@@ -133,6 +134,7 @@ const config = defineConfig({
               cancelUrl: process.env.USDT_CANCEL_URL || undefined,
               storefrontOrigins: process.env.USDT_STOREFRONT_ORIGINS ? process.env.USDT_STOREFRONT_ORIGINS.split(",") : undefined,
               maxCheckoutsPerCartPerHour: optionalNumber("USDT_MAX_CHECKOUTS_PER_CART_PER_HOUR"),
+              sessionRequestsPerCartPerMinute: optionalNumber("USDT_SESSION_REQUESTS_PER_CART_PER_MINUTE"),
               allowInsecureGatewayUrl: process.env.USDT_ALLOW_INSECURE_GATEWAY_URL === "true",
               deliveryLogRetentionDays: optionalNumber("USDT_DELIVERY_LOG_RETENTION_DAYS"),
               storefrontPollIntervalMs: optionalNumber("USDT_STOREFRONT_POLL_INTERVAL_MS"),

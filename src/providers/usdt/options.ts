@@ -52,6 +52,12 @@ export const usdtOptionsSchema = z.object({
   /** Gateway checkouts one cart may open in an hour; past that the storefront gets a 429. Default 10. */
   maxCheckoutsPerCartPerHour: z.number().int().positive().max(1000).optional(),
   /**
+   * USDT session requests (`POST /store/payment-collections/:id/payment-sessions`) one cart may
+   * make in a minute, whether or not they open a checkout; past that the storefront gets a 429,
+   * answered after a one-second hold so a loop cannot spin on cheap refusals. Default 10.
+   */
+  sessionRequestsPerCartPerMinute: z.number().int().positive().max(1000).optional(),
+  /**
    * Allows a plain-http `baseUrl` saved in the admin when it is a loopback address (the local
    * sandbox gateway of the demo and the tests). Off by default: the gateway must be https.
    */
@@ -138,6 +144,7 @@ export function webhookSecretsOf(options: Pick<UsdtProviderOptions, "webhookSecr
 export const USDT_WEBHOOK_PATH = "/hooks/usdt"
 
 export const DEFAULT_MAX_CHECKOUTS_PER_CART_PER_HOUR = 10
+export const DEFAULT_SESSION_REQUESTS_PER_CART_PER_MINUTE = 10
 export const DEFAULT_DELIVERY_LOG_RETENTION_DAYS = 30
 
 export function notifyUrlOf(options: Pick<UsdtProviderOptions, "backendUrl">): string {

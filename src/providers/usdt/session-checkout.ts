@@ -75,15 +75,24 @@ type OwnRow = Pick<
   "session_id" | "payment_collection_id" | "note" | "opened" | "amount_cents" | "checkout_url" | "expires_at" | "opened_at" | "success_url" | "cancel_url" | "state"
 >
 
+/**
+ * `records` are every row of the session's payment collection, and a session's row is always
+ * written with that collection: a session without a row among them has none (no second read).
+ */
 async function upsertOwnRow(ledger: UsdtGatewayModuleService, records: readonly CheckoutRecordRow[], row: OwnRow): Promise<void> {
-  const own = records.find((record) => record.session_id === row.session_id) ?? (await ledger.listCheckoutRecords({ session_id: row.session_id }, { take: 1 }))[0]
+  const own = records.find((record) => record.session_id === row.session_id)
   if (own) await ledger.updateCheckoutRecords({ id: own.id, ...row })
   else await ledger.createCheckoutRecords(row)
 }
 
 export async function sessionCheckout(deps: SessionCheckoutDeps, input: SessionCheckoutInput): Promise<Record<string, unknown>> {
+  // The credentials are read while the checkout records are (they are needed whenever a
+  // checkout is opened, the common case): one database round trip less on the shopper's wait.
+  // A failed read is only thrown where the client is needed.
+  const client = deps.client()
+  client.catch(() => undefined)
   const open = async () => {
-    const data = await openCheckout(await deps.client(), deps.options, {
+    const data = await openCheckout(await client, deps.options, {
       sessionId: input.sessionId,
       amountCents: input.amountCents,
       attempt: input.attempt,

@@ -142,6 +142,33 @@ medusaIntegrationTestRunner({
         expect((await suite.shop.usdtCheckout()).checkoutUrl).toContain("/checkout?cs=")
       })
 
+      it("a cart flooding session requests: concurrent ones take turns (no 500), one checkout is opened, past the minute's share a held 429", async () => {
+        const cartId = await suite.shop.cartReadyForPayment()
+        const collectionId = await suite.shop.paymentCollection(cartId)
+        const before = await checkoutRequests()
+        // Medusa deletes the cart's old sessions before creating the new one: raced, that answered 500.
+        const raced = await Promise.all(Array.from({ length: 6 }, () => suite.shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID)))
+        expect(raced.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200])
+        expect((await cartPaymentState(getContainer(), cartId)).sessions).toHaveLength(1)
+        expect((await checkoutRequests()) - before).toBe(1)
+        const urls = new Set(raced.map((answer) => sessionsSchema.parse(answer.data).payment_collection.payment_sessions[0].data.checkout_url))
+        expect(urls.size).toBe(1)
+
+        // The default share is 10 session requests a cart a minute: the 11th is refused, with when to come back.
+        const more = []
+        for (let i = 0; i < 5; i++) more.push(await suite.shop.initiateSession(collectionId, USDT_PAYMENT_PROVIDER_ID))
+        expect(more.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 429])
+        const refused = more[4]
+        expect(refused.data).toMatchObject({ code: "usdt_session_rate", message: expect.stringMatching(/asked for 10 USDT payment sessions in the last minute/) })
+        expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0)
+        expect(Number(refused.headers["retry-after"])).toBeLessThanOrEqual(60)
+        // Refused before Medusa replaced anything: the cart keeps its session and its checkout.
+        expect((await cartPaymentState(getContainer(), cartId)).sessions).toHaveLength(1)
+        expect((await checkoutRequests()) - before).toBe(1)
+        // Another cart is not affected.
+        expect((await suite.shop.usdtCheckout()).checkoutUrl).toContain("/checkout?cs=")
+      })
+
       it("a payment of the reused checkout completes the cart through its current session", async () => {
         const checkout = await suite.shop.usdtCheckout()
         const replaced = await session(checkout.paymentCollectionId)

@@ -8,13 +8,7 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { isUsdtProvider, usdtPaymentFacts, usdtRefundTools } from "../../../refunds/refund-context"
 import { assertStoreKnowsGatewayRefunds } from "../../../refunds/refund-record"
 import { refundLockingOf, refundLockKey, withRefundLock } from "../../../refunds/refund-lock"
-
-function untilAnswered(res: MedusaResponse): Promise<void> {
-  return new Promise((resolve) => {
-    res.once("finish", resolve)
-    res.once("close", resolve)
-  })
-}
+import { untilAnswered } from "../../until-answered"
 
 export function usdtRefundLock(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): void {
   let handedOver = false
