@@ -9,7 +9,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { findCartOfCollection, findOrderOfCart, findPaymentSession } from "../../../../src/completion/payment-records"
 import { pageWebhookExample, signWebhook } from "../../../../src/gateway"
 import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService, type WebhookDeliveryRecord } from "../../../../src/modules/usdt-gateway"
-import { STORE_MERCHANT } from "./sandbox"
+import { type SandboxControl, STORE_MERCHANT } from "./sandbox"
 
 export interface WebhookAnswer {
   status: number
@@ -138,4 +138,14 @@ export async function settle(container: MedusaContainer, answer: WebhookAnswer):
 /** sendSigned, then waits for the delivery's settled outcome (see settle). */
 export async function sendSettled(container: MedusaContainer, medusaUrl: string, body: string | object, options: { secret?: string; timestamp?: number } = {}) {
   return settle(container, await sendSigned(medusaUrl, body, options))
+}
+
+/**
+ * For a suite without useShop: the sandbox's settledDeliveries also waits until the store has
+ * processed what it acknowledged (the store answers before it processes).
+ */
+export function useProcessedDeliveries(harness: { readonly sandbox: SandboxControl }, getContainer: () => MedusaContainer): void {
+  beforeAll(() => {
+    harness.sandbox.afterDeliveries = () => deliveriesProcessed(getContainer())
+  })
 }
