@@ -120,18 +120,18 @@ async function orderOfSession(container: MedusaContainer, sessionId: string | nu
 
 /**
  * An answer of /hooks/usdt with, for a queued delivery, the settled outcome in its body as the
- * route answered it before it processed after answering: `outcome`, `reason`, `delivery_id`,
- * and for a completion `payment_session_id` (the note) and `order_id` (the session's cart's order).
+ * the route answered it before it processed after answering: `outcome`, `reason` and `detail`
+ * (the completion's detail), `delivery_id`, `payment_session_id` (a session note) and for a
+ * completion `order_id` (the session's cart's order).
  */
 export async function settle(container: MedusaContainer, answer: WebhookAnswer): Promise<SettledAnswer> {
   const id = answer.body.delivery_id
   if (answer.status !== 200 || answer.body.outcome !== "queued" || typeof id !== "string") return { ...answer, answer }
   const delivery = await settledDelivery(container, id)
-  const body: Record<string, unknown> = { delivery_id: id, outcome: delivery.outcome, reason: delivery.reason }
-  if (delivery.outcome === "completed" || delivery.outcome === "already_completed") {
-    body.payment_session_id = delivery.note
-    body.order_id = await orderOfSession(container, delivery.note)
-  }
+  // The row's reason is the completion's detail.
+  const body: Record<string, unknown> = { delivery_id: id, outcome: delivery.outcome, reason: delivery.reason, detail: delivery.reason }
+  if (delivery.note?.startsWith("payses_")) body.payment_session_id = delivery.note
+  if (delivery.outcome === "completed" || delivery.outcome === "already_completed") body.order_id = await orderOfSession(container, delivery.note)
   return { status: answer.status, body, answer, delivery }
 }
 
