@@ -18,7 +18,7 @@ function OutcomeBadge({ delivery }: { delivery: Delivery }) {
   if (delivery.verified && delivery.outcome === "queued") return <Badge size="2xsmall" color="blue" title="Recorded and acknowledged; being processed">queued</Badge>
   if (delivery.verified && delivery.outcome === "retry") {
     const tries = delivery.attempts === 1 ? "1 attempt" : `${delivery.attempts} attempts`
-    return <Badge size="2xsmall" color="orange" title="Processing failed in a way that may pass; the retry job tries again every minute">retry ({tries})</Badge>
+    return <Badge size="2xsmall" color="orange" title="Processing failed in a way that may pass; the retry job tries again every minute, up to 30 attempts (then replay it)">retry ({tries})</Badge>
   }
   return <Badge size="2xsmall">{delivery.outcome}</Badge>
 }
