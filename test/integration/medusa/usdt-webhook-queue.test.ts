@@ -3,8 +3,9 @@
  * it afterwards (issue 16): the answer comes before the order, the order follows; a row left
  * `queued` by a process that died after answering is finished by the retry job; the job and
  * the in-process processing never make a second order or capture; a failure that may pass is
- * `retry` and becomes the order once it passes; and when the row cannot be written the route
- * answers 503 so that the gateway delivers again.
+ * `retry` and becomes the order once it passes; the admin's log shows a pending row and its
+ * replay settles it; and when the row cannot be written the route answers 503 so that the
+ * gateway delivers again.
  */
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
@@ -110,6 +111,21 @@ medusaIntegrationTestRunner({
       expect(await settledDelivery(getContainer(), String(answer.body.delivery_id))).toMatchObject({ outcome: "completed", claimed_at: null })
       const state = await cartPaymentState(getContainer(), checkout.cartId)
       expect([state.orderIds.length, state.payments.length, state.captures]).toEqual([1, 1, 1])
+    })
+
+    it("the admin's delivery log shows a queued row as pending; replaying it settles it and makes the order", async () => {
+      const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
+      const left = await settings().recordWebhookDelivery({ raw_body: body, verified: true, outcome: "queued", received_at: new Date(Date.now() - 10_000) })
+      const listed = await api.get("/admin/usdt/deliveries", suite.admin.config)
+      expect(listed.data.deliveries).toEqual([expect.objectContaining({ id: left.id, outcome: "queued", pending: true, attempts: 0, replayable: true })])
+
+      const replay = await api.post(`/admin/usdt/deliveries/${left.id}/replay`, {}, suite.admin.config)
+      expect(replay.data).toMatchObject({ ok: true, outcome: "completed", delivery: { id: left.id, replay_outcome: "completed" } })
+      const after = await api.get("/admin/usdt/deliveries", suite.admin.config)
+      expect(after.data.deliveries).toEqual([expect.objectContaining({ id: left.id, outcome: "completed", pending: false, attempts: 1 })])
+      expect((await cartPaymentState(getContainer(), checkout.cartId)).orderIds).toHaveLength(1)
+      // Settled: the retry job leaves it alone.
+      expect(await usdtWebhookRetryJob(getContainer(), jobTime())).toEqual({ processed: 0, settled: 0 })
     })
 
     it("answers 503 when the delivery cannot be recorded, and nothing happens until it is delivered again", async () => {
