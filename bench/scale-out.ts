@@ -37,7 +37,9 @@ async function race(store: BenchStore, m: number) {
   const statuses = load.results.map((r) => r.status)
   const failures = [...new Set(load.results.flatMap((r) => (r.body === undefined ? [] : [`${r.status} ${requests[r.index].path.split("/")[1]}: ${r.body}`])))]
   for (const failure of failures) console.error(`[bench] scale-out race answer: ${failure}`)
-  const orders = await waitForOrders(store.database, paid.cartIds, 30_000)
+  // /hooks/usdt answers once the delivery is recorded and processes it afterwards (4 at a time
+  // per instance, lock timeouts retried): the orders may come well after the last answer.
+  const orders = await waitForOrders(store.database, paid.cartIds, 180_000)
   const twice = await doubles(store.database, paid.cartIds)
   return { statuses, orders: orders.size, twice }
 }

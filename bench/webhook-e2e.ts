@@ -1,9 +1,11 @@
 /**
  * Webhook end to end through the Medusa app (`medusa start`, its own database), 50 concurrent
- * from a second process: the USDT route (`POST /hooks/usdt`: verify, confirm with the gateway,
- * authorize, capture, complete the cart, then answer) next to Medusa's own Stripe provider
- * route (`POST /hooks/payment/stripe_stripe`, Stripe-signed; it answers at once and Medusa
- * processes the event later) on the same app. Two figures for each: the answer (throughput of
+ * from a second process: the USDT route (`POST /hooks/usdt`: verify, record the delivery
+ * `queued`, answer; then confirm with the gateway, authorize, capture and complete the cart in
+ * the background, 4 at a time) next to Medusa's own Stripe provider route
+ * (`POST /hooks/payment/stripe_stripe`, Stripe-signed; it answers at once and Medusa processes
+ * the event later) on the same app. Both answer before the order exists, so the answer says
+ * nothing about the order: two figures for each, the answer (throughput of
  * 2xx, p50/p99) and the time until the order exists (per webhook, from its sending; and
  * orders/s until the last one exists). Goal: throughput ≥ the Stripe path, p99 < 50 ms.
  * Also shown: the CPU (Medusa + PostgreSQL) each webhook costs until its order exists, 2xx
@@ -35,7 +37,7 @@ export async function measureWebhooks(store: BenchStore, paid: PaidCarts, origin
   const answered = load.results.filter((r) => r.status >= 200 && r.status < 300).map((r) => paid.cartIds[r.index])
   const orders = orderFigures(load, paid.cartIds, await waitForOrders(store.database, answered, 300_000))
   const cpu = cpuPer(cpuBefore, await store.cpu(), paid.cartIds.length)
-  /** 2xx answers whose order never came (the Stripe route answers before it processes). */
+  /** 2xx answers whose order never came (both routes answer before they process). */
   const lost = answered.length - orders.made
   line(`${label}: answers`, `${answers.ok}/${answers.sent} 2xx, ${fmt(answers.throughput, 1)}/s, p50 ${fmt(answers.p50, 1)} ms, p99 ${fmt(answers.p99, 1)} ms`)
   line(`${label}: orders`, `${orders.made}/${paid.cartIds.length}, ${fmt(orders.ordersPerSecond, 1)}/s, p50 ${fmt(orders.p50)} ms, p99 ${fmt(orders.p99)} ms after sending; ${lost} answered 2xx without an order`)

@@ -17,7 +17,7 @@ const ROOT = join(__dirname, "..", "..")
 
 /** Files (relative to the repository, or a package path) and what of each to time. */
 const TARGETS = [
-  { path: "src/api/hooks/usdt/route.ts", functions: ["POST"], label: "webhook route (whole)" },
+  { path: "src/api/hooks/usdt/route.ts", functions: ["POST"], label: "webhook route (whole: verify + record; the processing runs after it)" },
   { path: "src/completion/complete-usdt-payment.ts", functions: ["completeUsdtPayment"] },
   { path: "src/completion/payment-records.ts", functions: ["findPaymentSession", "findCartOfCollection", "findOrderOfCart", "findOrderOfCollection"] },
   { path: "src/completion/late-payment.ts", functions: ["recordCheckoutOutcome", "resolveReplacedSession"] },

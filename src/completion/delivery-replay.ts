@@ -7,11 +7,10 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
-import { issuePath, webhookEventSchema } from "../gateway"
 import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService, type WebhookDeliveryRecord } from "../modules/usdt-gateway"
+import { UNPROCESSED_OUTCOMES } from "../modules/usdt-gateway/service"
 import { resolveUsdtDeliveryContext } from "../providers/usdt/delivery-context"
-import { completeUsdtPayment, UsdtCompletionRetryableError } from "./complete-usdt-payment"
-import { noticeFromWebhook } from "./payment-notice"
+import { runDeliveryCompletion, storedEventOf } from "./process-delivery"
 
 export interface ReplayResult {
   ok: boolean
@@ -22,21 +21,7 @@ export interface ReplayResult {
 }
 
 const SUCCESS = new Set(["completed", "already_completed"])
-
-function eventOf(rawBody: string) {
-  let body: unknown
-  try {
-    body = JSON.parse(rawBody)
-  } catch {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "The stored body of this delivery is not JSON, so it cannot be replayed.")
-  }
-  const parsed = webhookEventSchema.safeParse(body)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The stored body breaks the contract at ${issuePath(issue.path) || "(root)"}: ${issue.message}`)
-  }
-  return parsed.data
-}
+const UNPROCESSED: ReadonlySet<string> = new Set(UNPROCESSED_OUTCOMES)
 
 export async function replayDelivery(container: MedusaContainer, id: string): Promise<ReplayResult> {
   const settings = container.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
@@ -48,18 +33,21 @@ export async function replayDelivery(container: MedusaContainer, id: string): Pr
       `Only a verified delivery can be replayed; this one was refused (${delivery.reason ?? "unverified"}).`
     )
   }
-  const event = eventOf(delivery.raw_body)
+  storedEventOf(delivery.raw_body)
+  const context = await resolveUsdtDeliveryContext(container)
+  const completion = await runDeliveryCompletion(container, delivery, context)
+  if (completion.kind === "error") throw completion.error
   let outcome: string
   let message: string
-  const context = await resolveUsdtDeliveryContext(container)
-  try {
-    const result = await completeUsdtPayment(container, { notice: noticeFromWebhook(event), source: "webhook", delivery: context })
+  if (completion.kind === "settled") {
+    const result = completion.result
     outcome = result.outcome
     message = result.detail ? `${result.outcome}: ${result.detail}` : result.outcome
-  } catch (error) {
-    if (!(error instanceof UsdtCompletionRetryableError)) throw error
+    // A replay of a delivery still `queued`/`retry` settles it, so the retry job leaves it be.
+    if (UNPROCESSED.has(delivery.outcome ?? "")) await settings.recordDeliveryAttempt(delivery.id, { outcome, reason: result.detail ?? null })
+  } else {
     outcome = "retry_later"
-    message = `Not completed yet, try again later: ${error.message}`
+    message = `Not completed yet, try again later: ${completion.message}`
   }
   const updated = await settings.markWebhookDeliveryReplayed(delivery.id, outcome)
   return { ok: SUCCESS.has(outcome), outcome, message, delivery: updated }

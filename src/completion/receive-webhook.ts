@@ -9,11 +9,15 @@
  *   2. The signature is verified against the raw bytes, with every configured webhook secret
  *      and the configured tolerance, before anything else is read: `body_not_raw`,
  *      `no_secret`, `bad_signature` or `bad_body` (signed, but not the contract's JSON).
- *   3. A verified event goes to completeUsdtPayment with that same context: `processed` (with
- *      its outcome), `retry` (a failure that may pass) or `failed`.
+ *   3. A verified delivery is written to the delivery log FIRST, as `queued` and claimed by
+ *      this process: that row is the answer's promise, so when it cannot be written the
+ *      ending is `not_recorded` (503: the gateway delivers again). Once it is written the
+ *      ending is `queued` (200 `{ outcome: "queued", delivery_id }`), and the receipt's
+ *      `afterAnswer` processes the row in the background (src/completion/process-delivery.ts):
+ *      completeUsdtPayment, then the row's outcome. The retry job takes any row left behind.
  *
- * Every delivery is recorded in the delivery log exactly once, at the one exit below, whatever
- * the ending (an unexpected error too, as `internal_error`, before it propagates).
+ * A refused delivery is logged once at the one exit below, best-effort (the log must not change
+ * the answer to a refusal); an unexpected error too, as `internal_error`, before it propagates.
  */
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
@@ -22,13 +26,15 @@ import { logWebhookDelivery } from "../modules/usdt-gateway/delivery-recorder"
 import type { RecordWebhookDeliveryInput } from "../modules/usdt-gateway/types"
 import { GatewayNotConnectedError } from "../providers/usdt/credentials"
 import { resolveUsdtDeliveryContext, type UsdtDeliveryContext } from "../providers/usdt/delivery-context"
-import { completeUsdtPayment, type UsdtCompletionResult, UsdtCompletionRetryableError } from "./complete-usdt-payment"
-import { noticeFromWebhook } from "./payment-notice"
+import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../modules/usdt-gateway"
+import { processDeliveryInBackground } from "./process-delivery"
 
 /** How a delivery ends; the route maps each to its HTTP status. */
 export type WebhookEnding =
-  /** Verified and run through the completion: the body is its result (`{ outcome, … }`). */
-  | "processed"
+  /** Verified and recorded (`queued`): processed after the answer. */
+  | "queued"
+  /** Verified, but its delivery row could not be written: nothing promised, the gateway delivers again. */
+  | "not_recorded"
   /** The store holds no credentials yet. */
   | "not_connected"
   /** A parsed body reached the route without its raw bytes (the middleware is misconfigured). */
@@ -39,14 +45,10 @@ export type WebhookEnding =
   | "bad_signature"
   /** Correctly signed, but the body is not JSON or breaks the contract. */
   | "bad_body"
-  /** Verified; the completion failed in a way that may pass. */
-  | "retry"
-  /** Verified; the completion failed for good. */
-  | "failed"
 
 export type WebhookReceipt =
-  | { ending: "processed"; body: UsdtCompletionResult }
-  | { ending: Exclude<WebhookEnding, "processed">; body: { message: string; reason?: string } }
+  | { ending: "queued"; body: { outcome: "queued"; delivery_id: string }; /** Run once the answer is sent: processes the delivery. */ afterAnswer: () => void }
+  | { ending: Exclude<WebhookEnding, "queued">; body: { message: string; reason?: string } }
 
 export interface WebhookDelivery {
   /** The exact bytes received, when the middleware kept them. */
@@ -58,7 +60,8 @@ export interface WebhookDelivery {
 }
 
 type Logged = Omit<RecordWebhookDeliveryInput, "received_at">
-type Step = { receipt: WebhookReceipt; logged: Logged }
+/** `logged`: what to log at the exit (a refusal); null when the delivery's row is already written. */
+type Step = { receipt: WebhookReceipt; logged: Logged | null }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -102,31 +105,31 @@ async function receive(container: MedusaContainer, delivery: WebhookDelivery, lo
     const ending = reason === "body_not_json" || reason === "body_not_contract" ? "bad_body" : "bad_signature"
     return { receipt: { ending, body: { message, reason } }, logged }
   }
+  const payment = verification.event.payment_record_id
+  let id: string
   try {
-    const result = await completeUsdtPayment(container, { notice: noticeFromWebhook(verification.event), source: "webhook", delivery: context })
-    return { receipt: { ending: "processed", body: result }, logged: { raw_body: received, verified: true, reason: result.detail ?? null, outcome: result.outcome } }
+    const settings = container.resolve<UsdtGatewayModuleService>(USDT_GATEWAY_MODULE)
+    const row = await settings.recordWebhookDelivery({ raw_body: received, verified: true, outcome: "queued", received_at: delivery.receivedAt, claimed_at: new Date() })
+    id = row.id
   } catch (error) {
-    const retryable = error instanceof UsdtCompletionRetryableError
-    const message = messageOf(error)
-    logger.error(`USDT webhook for gateway payment ${verification.event.payment_record_id} failed${retryable ? " (will be retried)" : ""}: ${message}`)
-    return {
-      receipt: retryable
-        ? { ending: "retry", body: { message } }
-        : { ending: "failed", body: { message: "The webhook could not be processed; it will be retried" } },
-      logged: { raw_body: received, verified: true, reason: message, outcome: retryable ? "retry" : "error" },
-    }
+    logger.error(`USDT webhook for gateway payment ${payment} could not be recorded; answering 503 so that it is delivered again: ${messageOf(error)}`)
+    return { receipt: { ending: "not_recorded", body: { message: "The webhook could not be recorded; deliver it again later", reason: "not_recorded" } }, logged: null }
+  }
+  return {
+    receipt: { ending: "queued", body: { outcome: "queued", delivery_id: id }, afterAnswer: () => processDeliveryInBackground(container, id, context) },
+    logged: null,
   }
 }
 
-/** Decides what the delivery comes to and records it once in the delivery log. */
+/** Decides what the delivery comes to; it is in the delivery log once, whatever the ending. */
 export async function receiveUsdtWebhook(container: MedusaContainer, delivery: WebhookDelivery): Promise<WebhookReceipt> {
   const logger: Logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  let logged: Logged = { raw_body: delivery.rawBody ?? "", verified: false, reason: "internal_error", outcome: "error" }
+  let logged: Logged | null = { raw_body: delivery.rawBody ?? "", verified: false, reason: "internal_error", outcome: "error" }
   try {
     const step = await receive(container, delivery, logger)
     logged = step.logged
     return step.receipt
   } finally {
-    await logWebhookDelivery(container, { ...logged, received_at: delivery.receivedAt }, logger)
+    if (logged) await logWebhookDelivery(container, { ...logged, received_at: delivery.receivedAt }, logger)
   }
 }

@@ -3,7 +3,9 @@
  * `usdt-test-…` note, the configured merchant id) with the current webhook secret and POSTs it
  * to the store's own /hooks/usdt, exactly as the gateway would. The route logs every delivery,
  * so the log entry with that note tells whether the raw body reached the signature check
- * intact and verified, and when the store received it (the clock skew).
+ * intact and verified, and when the store received it (the clock skew). A verified delivery
+ * is answered once recorded (`queued`) and processed just after; the self-test waits up to
+ * SETTLE_WAIT_MS for that processing (`ignored_event`) so the message says what it came to.
  */
 import { randomUUID } from "node:crypto"
 import { request } from "undici"
@@ -29,6 +31,8 @@ export interface WebhookSelfTest {
 }
 
 const TIMEOUT_MS = 10_000
+const SETTLE_WAIT_MS = 3_000
+const SETTLE_POLL_MS = 50
 
 /** A body that passes the contract's schema but can never be taken for a payment. */
 export function testWebhookBody(merchantId: string, note: string, now: Date) {
@@ -50,6 +54,16 @@ export function testWebhookBody(merchantId: string, note: string, now: Date) {
 async function findDelivery(settings: UsdtGatewayModuleService, note: string): Promise<WebhookDeliveryRecord | null> {
   const [delivery] = await settings.listWebhookDeliveryEntries({ note }, { take: 1, order: { received_at: "DESC" } })
   return delivery ?? null
+}
+
+/** The delivery once its processing has settled it (no longer `queued`), or as it is after SETTLE_WAIT_MS. */
+async function settledDelivery(settings: UsdtGatewayModuleService, note: string): Promise<WebhookDeliveryRecord | null> {
+  const until = Date.now() + SETTLE_WAIT_MS
+  for (;;) {
+    const delivery = await findDelivery(settings, note)
+    if (!delivery?.verified || delivery.outcome !== "queued" || Date.now() >= until) return delivery
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS))
+  }
 }
 
 function verdict(status: number, delivery: WebhookDeliveryRecord | null): { ok: boolean; message: string } {
@@ -105,7 +119,7 @@ export async function sendTestWebhook(input: {
     return { ...base, ok: false, message: `The store's webhook URL ${input.url} cannot be reached from the server: ${code}.` }
   }
   const latency = now() - started
-  const delivery = await findDelivery(input.settings, note)
+  const delivery = await settledDelivery(input.settings, note)
   const skew = delivery ? Math.round((delivery.received_at.getTime() / 1000 - signed.timestamp) * 10) / 10 : null
   return {
     ...base,

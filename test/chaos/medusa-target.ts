@@ -74,6 +74,18 @@ export const startMedusaTarget: StartTarget = async (options) => {
       const message = z.object({ message: z.string() }).safeParse(answer.data).data?.message
       return { ok: answer.status === 200, status: answer.status, message }
     },
+    async processed(timeoutMs) {
+      // /hooks/usdt answers once a verified delivery is recorded (`queued`) and processes it afterwards.
+      const until = Date.now() + timeoutMs
+      for (;;) {
+        const { rows } = await db.query<{ n: number }>(
+          `select count(*)::int as n from usdt_webhook_delivery where deleted_at is null and verified and (outcome = 'queued' or claimed_at is not null)`
+        )
+        if (rows[0].n === 0) return
+        if (Date.now() > until) throw new Error(`${rows[0].n} webhook deliveries still unprocessed`)
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+    },
     async reconcile(from, to) {
       const answer = await admin.reconcile(from, to)
       const summary = z.object({ summary: z.looseObject({ complete: z.boolean() }) }).safeParse(answer.data)

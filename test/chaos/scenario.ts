@@ -1,6 +1,6 @@
 /**
  * One chaos run: the sandbox gateway with the issue's faults, N shoppers C at a time against a
- * target store, then — once every webhook has settled — one reconciliation run, and the tally
+ * target store, then — once every webhook has settled and the store has processed what it acknowledged — one reconciliation run, and the tally
  * checkout by checkout. The gateway side (paying, faults, the truth about money) lives here;
  * everything store-specific is behind ChaosTarget.
  */
@@ -153,6 +153,7 @@ export async function runChaos(args: ChaosArgs, spec: TargetSpec, logDir: string
     const results = await pool(planShoppers(args.checkouts, args.seed), args.concurrency, (plan) => shopper(store, sandbox, plan)).finally(() => clearInterval(ticker))
     say(`chaos: shoppers done in ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for webhook deliveries to settle`)
     await settleDeliveries(sandbox, 120_000)
+    await store.processed?.(120_000)
     const deliveries = await sandbox.deliveries()
     say(`chaos: ${deliveries.length} deliveries: ${["delivered", "dropped", "failed"].map((s) => `${deliveries.filter((d) => d.status === s).length} ${s}`).join(", ")}`)
     say(`chaos: reconciliation: ${await store.reconcile(from, new Date())}`)

@@ -28,6 +28,11 @@ export interface ChaosTarget {
   pollComplete(ref: string): Promise<boolean>
   /** The admin refunds `cents` of the checkout's payment. */
   refund(ref: string, cents: number): Promise<RefundAnswer>
+  /**
+   * Waits until the store has processed the webhook deliveries it acknowledged (a store that
+   * answers before it processes); absent when its answer already means processed.
+   */
+  processed?(timeoutMs: number): Promise<void>
   /** One reconciliation run over the range; throws when it does not finish. */
   reconcile(from: Date, to: Date): Promise<string>
   facts(ref: string): Promise<StoreFacts>

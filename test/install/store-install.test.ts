@@ -216,7 +216,7 @@ describe("a store installs the packed plugin by the README", () => {
     }
     expect(orders).toHaveLength(1)
     expect(orders[0]).toMatchObject({ total: 10.5, payment_status: "captured" })
-    // The store answers the gateway once the order exists; the sandbox records that answer.
+    // The store answered the gateway 200 once the delivery was recorded (before the order); the sandbox records that answer.
     const deliveriesSchema = z.looseObject({ data: z.array(z.looseObject({ url: z.string(), status: z.string(), last_status_code: z.number().nullable() })) })
     let deliveries: z.infer<typeof deliveriesSchema>["data"] = []
     while (Date.now() < deadline) {

@@ -12,6 +12,17 @@ function amountOf(delivery: Delivery): string {
   return delivery.currency ? `${delivery.amount} ${delivery.currency}` : delivery.amount
 }
 
+/** A delivery answered and recorded but not processed yet says so in words, with its attempts. */
+function OutcomeBadge({ delivery }: { delivery: Delivery }) {
+  if (!delivery.outcome) return <>–</>
+  if (delivery.verified && delivery.outcome === "queued") return <Badge size="2xsmall" color="blue" title="Recorded and acknowledged; being processed">queued</Badge>
+  if (delivery.verified && delivery.outcome === "retry") {
+    const tries = delivery.attempts === 1 ? "1 attempt" : `${delivery.attempts} attempts`
+    return <Badge size="2xsmall" color="orange" title="Processing failed in a way that may pass; the retry job tries again every minute, up to 30 attempts (then replay it)">retry ({tries})</Badge>
+  }
+  return <Badge size="2xsmall">{delivery.outcome}</Badge>
+}
+
 const COLUMNS: ListColumn<Delivery>[] = [
   { header: "Received", cell: (delivery) => new Date(delivery.received_at).toLocaleString() },
   {
@@ -31,7 +42,7 @@ const COLUMNS: ListColumn<Delivery>[] = [
     header: "Outcome",
     cell: (delivery) => (
       <>
-        {delivery.outcome ? <Badge size="2xsmall">{delivery.outcome}</Badge> : "–"}
+        <OutcomeBadge delivery={delivery} />
         {delivery.verified && delivery.reason ? <div className="txt-compact-xsmall text-ui-fg-subtle">{delivery.reason}</div> : null}
         {delivery.replayed_at ? <div className="txt-compact-xsmall text-ui-fg-subtle">replayed {new Date(delivery.replayed_at).toLocaleString()}: {delivery.replay_outcome}</div> : null}
       </>

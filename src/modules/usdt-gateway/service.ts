@@ -44,6 +44,14 @@ export const MAX_REJECTED_PER_MINUTE = 60
 const MINUTE_MS = 60_000
 /** The reason of a summary row that stands for rejected deliveries not logged one by one. */
 export const RATE_LIMITED_REASON = "rate_limited"
+/** The outcomes of a verified delivery still to be processed (by the receiving process or the retry job). */
+export const UNPROCESSED_OUTCOMES = ["queued", "retry"] as const
+/**
+ * How long a claim on a delivery holds. A process that died while holding one leaves it to the
+ * retry job once it is this old; it outlasts a processing with its in-process retries
+ * (completeUsdtPayment waits at most 90 s for its lock per attempt).
+ */
+export const DELIVERY_CLAIM_LEASE_MS = 10 * 60_000
 const DEFAULT_PAGE = 20
 const MAX_PAGE = 100
 
@@ -200,6 +208,66 @@ class UsdtGatewayModuleService extends MedusaService({
       reason: input.reason ?? null,
       outcome: input.outcome ?? null,
       raw_body: body,
+      claimed_at: input.claimed_at ?? null,
+    })
+  }
+
+  /**
+   * Verified deliveries still to be processed (`queued` or `retry`), received before
+   * `receivedBefore`, tried fewer than `maxAttempts` times and held by no live claim; oldest first.
+   */
+  async listDeliveriesToProcess(input: { receivedBefore: Date; maxAttempts: number; limit: number; now?: Date }): Promise<WebhookDeliveryRecord[]> {
+    const leaseStart = new Date((input.now ?? new Date()).getTime() - DELIVERY_CLAIM_LEASE_MS)
+    return this.listWebhookDeliveryEntries(
+      {
+        verified: true,
+        outcome: [...UNPROCESSED_OUTCOMES],
+        received_at: { $lt: input.receivedBefore },
+        attempts: { $lt: input.maxAttempts },
+        $or: [{ claimed_at: null }, { claimed_at: { $lt: leaseStart } }],
+      },
+      { take: input.limit, order: { received_at: "ASC", id: "ASC" } }
+    )
+  }
+
+  /**
+   * Takes a delivery still to be processed for this caller, in one conditional UPDATE: true
+   * when it is now this caller's, false when it is settled or another process holds a claim
+   * younger than DELIVERY_CLAIM_LEASE_MS. So two instances (or two runs of the retry job) never
+   * process one delivery at the same time.
+   */
+  @InjectTransactionManager()
+  async claimWebhookDelivery(id: string, @MedusaContext() sharedContext: Context<TransactionManager> = {}): Promise<boolean> {
+    const knex = sharedContext.transactionManager?.getTransactionContext()
+    if (!knex) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "claimWebhookDelivery must run inside a transaction")
+    const result = await knex.raw(
+      `update "usdt_webhook_delivery" set "claimed_at" = now(), "updated_at" = now()
+        where "id" = ? and "deleted_at" is null and "verified" = true and "outcome" in ('queued', 'retry')
+          and ("claimed_at" is null or "claimed_at" < now() - (? || ' milliseconds')::interval)
+        returning "id"`,
+      [id, String(DELIVERY_CLAIM_LEASE_MS)]
+    )
+    const rows = (result as { rows?: unknown[] } | undefined)?.rows ?? []
+    return rows.length === 1
+  }
+
+  /**
+   * Records one processing attempt of a delivery: its outcome and reason. A settled outcome
+   * (anything but `retry` with `keepClaim`) releases the claim and stamps processed_at.
+   */
+  async recordDeliveryAttempt(
+    id: string,
+    input: { outcome: string; reason: string | null; keepClaim?: boolean }
+  ): Promise<WebhookDeliveryRecord> {
+    const [row] = await this.listWebhookDeliveryEntries({ id }, { select: ["id", "attempts"], take: 1 })
+    const now = new Date()
+    return this.updateWebhookDeliveryEntries({
+      id,
+      outcome: input.outcome,
+      reason: input.reason,
+      attempts: (row?.attempts ?? 0) + 1,
+      claimed_at: input.keepClaim ? now : null,
+      processed_at: input.outcome === "retry" ? null : now,
     })
   }
 

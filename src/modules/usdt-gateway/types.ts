@@ -49,6 +49,8 @@ export interface RecordWebhookDeliveryInput {
   /** What the route did (e.g. `captured`, `ignored`, `rejected`, `recorded_without_effect`). */
   outcome?: string | null
   received_at?: Date
+  /** A verified delivery the receiving process will process itself: claimed from the start (see claimWebhookDelivery). */
+  claimed_at?: Date | null
 }
 
 export type WebhookDeliveryRecord = InferTypeOf<typeof WebhookDelivery>

@@ -11,6 +11,7 @@ import { cartPaymentState } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
 import { storefront } from "./helpers/storefront"
 import { type ApiClient, useAdmin } from "./usdt-settings.helpers"
+import { useProcessedDeliveries } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
 
@@ -18,6 +19,7 @@ const harness = useUsdtHarness({ credentialsInOptions: false })
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
+    useProcessedDeliveries(harness, getContainer)
     const client: ApiClient = api
     const admin = useAdmin(() => client, getContainer, () => harness.sandbox.url)
     let store: SeededStore

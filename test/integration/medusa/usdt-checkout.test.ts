@@ -16,7 +16,7 @@ import { holdNextOrderReadUntilOrdered } from "./helpers/interleave"
 import { useShop } from "./helpers/shop"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
 import { OTHER_MERCHANT, STORE_MERCHANT, STORE_NEW_WEBHOOK_SECRET } from "./helpers/sandbox"
-import { completedEvent, postWebhook, sendSigned, signed } from "./helpers/webhooks"
+import { completedEvent, postWebhook, sendSettled, sendSigned, signed } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
 
@@ -132,7 +132,7 @@ medusaIntegrationTestRunner({
 
     it("five identical webhooks at once make one order and one capture", async () => {
       const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
-      const answers = await Promise.all(Array.from({ length: 5 }, () => sendSigned(harness.medusaUrl, body)))
+      const answers = await Promise.all(Array.from({ length: 5 }, () => sendSettled(getContainer(), harness.medusaUrl, body)))
       for (const answer of answers) expect(answer.status).toBe(200)
       const outcomes = answers.map((answer) => answer.body.outcome)
       expect(outcomes.filter((outcome) => outcome === "completed")).toHaveLength(1)
@@ -150,7 +150,7 @@ medusaIntegrationTestRunner({
 
     it("the webhook and the storefront's complete at once make one order and one capture", async () => {
       const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
-      const webhook = sendSigned(harness.medusaUrl, body)
+      const webhook = sendSettled(getContainer(), harness.medusaUrl, body)
       const [hook, completed] = await Promise.all([webhook, suite.shop.complete(checkout.cartId)])
 
       expect(hook.status).toBe(200)
@@ -173,7 +173,7 @@ medusaIntegrationTestRunner({
       // the webhook reads the session before that authorization and the cart's order only once it exists.
       await harness.sandbox.setFaults({ latency_ms: 2_000, api_fault_methods: ["GET"] })
       const gate = holdNextOrderReadUntilOrdered(getContainer(), checkout.cartId)
-      const [hook, completed] = await Promise.all([sendSigned(harness.medusaUrl, body), suite.shop.complete(checkout.cartId)]).finally(gate.restore)
+      const [hook, completed] = await Promise.all([sendSettled(getContainer(), harness.medusaUrl, body), suite.shop.complete(checkout.cartId)]).finally(gate.restore)
       expect(gate.held).toEqual([true])
       await harness.sandbox.setFaults({})
 
@@ -212,7 +212,7 @@ medusaIntegrationTestRunner({
       expect(afterFailure.sessions.map((session) => [session.id, session.status])).toEqual([[checkout.session.id, "authorized"]])
       expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ status: "completed" })
 
-      const hook = await sendSigned(harness.medusaUrl, body)
+      const hook = await sendSettled(getContainer(), harness.medusaUrl, body)
       expect(hook).toMatchObject({ status: 200, body: { outcome: "completed" } })
       const state = await cartPaymentState(container, checkout.cartId)
       expect(state.orderIds).toEqual([hook.body.order_id])
@@ -226,7 +226,7 @@ medusaIntegrationTestRunner({
       const {
         deliveries: [delivery],
       } = await settledRecord(harness.sandbox, checkout)
-      const again = await sendSigned(harness.medusaUrl, delivery.body)
+      const again = await sendSettled(getContainer(), harness.medusaUrl, delivery.body)
       expect(again).toMatchObject({ status: 200, body: { outcome: "already_completed" } })
       expect((await cartPaymentState(getContainer(), checkout.cartId)).captures).toBe(1)
     })
@@ -262,7 +262,7 @@ medusaIntegrationTestRunner({
       expect(await harness.sandbox.paymentByNote(checkout.session.id)).toMatchObject({ id: recordId, status: "completed" })
 
       // The genuine delivery, signed with the store's new secret (rotation), completes the order.
-      const accepted = await sendSigned(harness.medusaUrl, body, { secret: STORE_NEW_WEBHOOK_SECRET })
+      const accepted = await sendSettled(getContainer(), harness.medusaUrl, body, { secret: STORE_NEW_WEBHOOK_SECRET })
       expect(accepted).toMatchObject({ status: 200, body: { outcome: "completed", payment_session_id: checkout.session.id } })
       const state = await cartPaymentState(getContainer(), checkout.cartId)
       expect(state.orderIds).toHaveLength(1)
@@ -283,7 +283,7 @@ medusaIntegrationTestRunner({
         ["another event", event({ event: "payment.refunded" }), "ignored_event"],
       ]
       for (const [label, body, outcome] of cases) {
-        const answer = await sendSigned(harness.medusaUrl, body)
+        const answer = await sendSettled(getContainer(), harness.medusaUrl, body)
         expect({ label, status: answer.status, outcome: answer.body.outcome }).toEqual({ label, status: 200, outcome })
       }
       await expectNothingHappened(getContainer(), checkout.cartId)

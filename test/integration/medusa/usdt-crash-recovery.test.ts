@@ -1,8 +1,10 @@
 /**
  * Crash recovery: the store (a real `medusa start` process with its own database) is killed
- * with SIGKILL after a webhook was verified and before the order exists — exactly while it
- * waits on the gateway to confirm the payment (a proxy holds that request, so the window is
- * certain, not timed). The gateway gives up on the delivery. After a restart, one
+ * with SIGKILL after a webhook was verified, recorded and answered, and before the order
+ * exists — exactly while it processes the delivery and waits on the gateway to confirm the
+ * payment (a proxy holds that request, so the window is certain, not timed). The gateway got
+ * its 2xx and will not deliver again; the store's row of the delivery is still `queued` (the
+ * retry job takes such a row once the dead process's claim runs out). After a restart, one
  * reconciliation run makes the order, with one payment and one capture; a second run changes
  * nothing.
  */
@@ -88,17 +90,19 @@ describe("crash between a verified webhook and the order", () => {
     expect((await sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
     const held = await confirming
     expect(held.method).toBe("GET")
-    // The delivery is in flight: sent, verified (the store went on to ask the gateway), unanswered.
-    expect((await sandbox.deliveries()).map((d) => d.status)).toEqual(["pending"])
+    // The delivery was answered once recorded (200 queued); its processing is in flight (the store went on to ask the gateway).
+    const [answered] = await sandbox.deliveries()
+    expect((await sandbox.settledDeliveries(answered.payment_record_id)).map((d) => [d.status, d.last_status_code])).toEqual([["delivered", 200]])
 
     await medusa.kill("SIGKILL")
     written.push(medusa.output())
     medusa = undefined
     expect(await cartRows(db, checkout.cartId)).toMatchObject({ orderIds: [], captures: 0 })
 
-    // The gateway's only attempt ends without a 2xx: nothing will deliver this payment again.
-    const [delivery] = await sandbox.deliveries()
-    expect((await sandbox.settledDeliveries(delivery.payment_record_id)).map((d) => d.status)).toEqual(["failed"])
+    // The gateway's only attempt ended with a 2xx: nothing will deliver this payment again. The
+    // store's durable record of it is what was left behind: verified, still `queued`.
+    const { rows: left } = await db.query(`select outcome, verified from usdt_webhook_delivery where payment_record_id = $1`, [String(answered.payment_record_id)])
+    expect(left).toEqual([{ outcome: "queued", verified: true }])
 
     medusa = await start()
     expect(await cartRows(db, checkout.cartId)).toMatchObject({ orderIds: [], captures: 0 })

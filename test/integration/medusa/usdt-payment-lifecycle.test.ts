@@ -14,7 +14,7 @@ import { useUsdtHarness } from "./helpers/harness"
 import { useShop } from "./helpers/shop"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
-import { sendSigned } from "./helpers/webhooks"
+import { sendSettled } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
 
@@ -31,7 +31,7 @@ medusaIntegrationTestRunner({
 
     it("underpayment: not captured, no order, shortfall recorded on the session", async () => {
       const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox, "10.00")
-      const answer = await sendSigned(harness.medusaUrl, body)
+      const answer = await sendSettled(getContainer(), harness.medusaUrl, body)
       expect(answer).toMatchObject({ status: 200, body: { outcome: "underpaid", payment_session_id: checkout.session.id } })
       expect(String(answer.body.detail)).toContain("5.50 USD short")
 
@@ -150,7 +150,7 @@ medusaIntegrationTestRunner({
       expect((await harness.sandbox.pay(checkout.checkoutUrl)).status).toBe(200)
       await harness.sandbox.setFaults({})
       const [{ body }] = await harness.sandbox.deliveries()
-      const answer = await sendSigned(harness.medusaUrl, body)
+      const answer = await sendSettled(getContainer(), harness.medusaUrl, body)
       expect(answer).toMatchObject({ status: 200, body: { outcome: "completed" } })
 
       const state = await cartPaymentState(getContainer(), checkout.cartId)

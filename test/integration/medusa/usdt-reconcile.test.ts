@@ -16,7 +16,7 @@ import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState, orderCount, paymentCount } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
 import { adminClient, type AdminClient, type Storefront, storefront, type UsdtCheckout } from "./helpers/storefront"
-import { sendSigned } from "./helpers/webhooks"
+import { sendSettled, useProcessedDeliveries } from "./helpers/webhooks"
 
 jest.setTimeout(150_000)
 
@@ -53,6 +53,7 @@ const runsAnswerSchema = z.object({ runs: z.array(runViewSchema), count: z.numbe
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
+    useProcessedDeliveries(harness, getContainer)
     let store: SeededStore
     let shop: Storefront
     let admin: AdminClient
@@ -145,7 +146,7 @@ medusaIntegrationTestRunner({
       expect(late).toHaveLength(6)
       const [result, ...hooks] = await Promise.all([
         runUsdtReconciliation(container(), { trigger: "admin", range: range() }),
-        ...late.flatMap((delivery) => [sendSigned(harness.medusaUrl, delivery), sendSigned(harness.medusaUrl, delivery)]),
+        ...late.flatMap((delivery) => [sendSettled(container(), harness.medusaUrl, delivery), sendSettled(container(), harness.medusaUrl, delivery)]),
       ])
       for (const hook of hooks) expect([200, 503]).toContain(hook.status)
       const byWebhook = hooks.filter((hook) => hook.body.outcome === "completed").length

@@ -18,7 +18,7 @@ import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
 import { STORE_MERCHANT } from "./helpers/sandbox"
 import { useShop } from "./helpers/shop"
-import { sendSigned } from "./helpers/webhooks"
+import { sendSettled } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
 
@@ -226,7 +226,7 @@ medusaIntegrationTestRunner({
       const { checkout, body, recordId } = await paidWithoutWebhook(suite.shop, harness.sandbox)
       const paymentId = async () => (await cartPaymentState(container(), checkout.cartId)).payments[0]?.id
       const [webhook, refund] = await Promise.all([
-        sendSigned(harness.medusaUrl, body),
+        sendSettled(container(), harness.medusaUrl, body),
         until(paymentId, (id) => id !== undefined).then((id) => suite.admin.refund(String(id), 2)),
       ])
       expect(webhook.status).toBe(200)

@@ -23,7 +23,7 @@ import { OTHER_MERCHANT, STORE_MERCHANT, STORE_NEW_WEBHOOK_SECRET } from "./help
 import { databaseText, secretsIn } from "./helpers/secrets-scan"
 import { type HttpAnswer, type HttpClient, storefront } from "./helpers/storefront"
 import { webhookAttacks } from "../../security/webhook-attacks"
-import { sendSigned } from "./helpers/webhooks"
+import { sendSettled } from "./helpers/webhooks"
 import { adminHeaders, captureLogs } from "./usdt-settings.helpers"
 
 jest.setTimeout(120_000)
@@ -110,7 +110,7 @@ medusaIntegrationTestRunner({
       expect(await cartPaymentState(container(), paid.checkout.cartId)).toMatchObject({ orderIds: [], captures: 0 })
 
       // The target was live all along: the genuine delivery makes the order.
-      const genuine = await sendSigned(harness.medusaUrl, paid.body)
+      const genuine = await sendSettled(container(), harness.medusaUrl, paid.body)
       expect(genuine).toMatchObject({ status: 200, body: { outcome: "completed" } })
       const done = await cartPaymentState(container(), paid.checkout.cartId)
       expect(done.orderIds).toHaveLength(1)

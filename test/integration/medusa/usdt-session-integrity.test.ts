@@ -17,7 +17,7 @@ import { useUsdtHarness } from "./helpers/harness"
 import { cartPaymentState } from "./helpers/records"
 import { useShop } from "./helpers/shop"
 import type { HttpClient } from "./helpers/storefront"
-import { sendSigned } from "./helpers/webhooks"
+import { sendSettled } from "./helpers/webhooks"
 
 jest.setTimeout(120_000)
 
@@ -64,7 +64,7 @@ medusaIntegrationTestRunner({
       const record = await harness.sandbox.paymentByNote(note)
       const dropped = (await harness.sandbox.deliveries()).find((d) => d.payment_record_id === record?.id)
       if (!record || !dropped) throw new Error("no dropped delivery")
-      const answer = await sendSigned(harness.medusaUrl, dropped.body)
+      const answer = await sendSettled(getContainer(), harness.medusaUrl, dropped.body)
       expect(answer.status).toBe(200)
       return { recordId: record.id, outcome: answer.body.outcome, answer: answer.body }
     }

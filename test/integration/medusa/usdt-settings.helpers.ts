@@ -12,6 +12,7 @@ import type { AxiosInstance } from "axios"
 import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService } from "../../../src/modules/usdt-gateway"
 import { type UsdtHarness, useUsdtHarness } from "./helpers/harness"
 import { STORE_MERCHANT } from "./helpers/sandbox"
+import { useProcessedDeliveries } from "./helpers/webhooks"
 
 /** The tests' own key, unless the run brings one. */
 process.env.USDT_ENCRYPTION_KEY ??= "7f3c1e9a5b2d4f6081a3c5e7092b4d6f8a1c3e5f7092b4d6e8f0a2c4e6081a3c"
@@ -130,6 +131,7 @@ export function settingsTestRunner(suite: (context: SettingsSuite) => void): voi
     testSuite: ({ api, getContainer, dbConnection }) => {
       const client: ApiClient = api
       const container = (): MedusaContainer => getContainer()
+      useProcessedDeliveries(harness, container)
       suite({ client, container, dbConnection, harness, logs, admin: useAdmin(() => client, container, () => harness.sandbox.url) })
     },
   })

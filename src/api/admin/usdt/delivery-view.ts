@@ -15,6 +15,11 @@ export function deliveryView(delivery: WebhookDeliveryRecord) {
     amount: delivery.amount,
     currency: delivery.currency,
     outcome: delivery.outcome,
+    /** `queued`/`retry`: answered and recorded, to be processed (in process, else by the usdt-webhook-retry job). */
+    pending: delivery.verified && (delivery.outcome === "queued" || delivery.outcome === "retry"),
+    /** Processing attempts so far, and when it last settled. */
+    attempts: delivery.attempts,
+    processed_at: delivery.processed_at,
     replayed_at: delivery.replayed_at,
     replay_outcome: delivery.replay_outcome,
     /** Only a verified payment event can be run again. */

@@ -4,11 +4,15 @@
  *
  * The route only reads the request (the raw bytes kept by preserveRawBody, the headers) and
  * answers: receiveUsdtWebhook (src/completion/receive-webhook.ts) verifies the signature against
- * the raw bytes before anything else, runs a verified event through completeUsdtPayment and
- * records the delivery once; its ending picks the status (statuses.ts):
- *   200 `{ outcome, … }`      done, or acknowledged without effect (unknown note, other merchant…)
+ * the raw bytes before anything else and writes a verified delivery to the delivery log as
+ * `queued`; its ending picks the status (statuses.ts):
+ *   200 `{ outcome: "queued", delivery_id }`  recorded: it will be processed (and never lost)
  *   401/422 `{ message, reason }`  a bad signature / a signed body that breaks the contract
- *   503                       a failure that may pass: the gateway retries the delivery
+ *   503                       not connected yet, or the delivery could not be recorded: the gateway retries
+ * Only after the answer is sent does the delivery go through completeUsdtPayment, in the
+ * background (src/completion/process-delivery.ts; the retry job src/jobs/usdt-webhook-retry.ts
+ * takes what a dead process left behind), so the gateway waits for one database insert, not
+ * for the order.
  */
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { receiveUsdtWebhook } from "../../../completion/receive-webhook"
@@ -23,4 +27,5 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
   const receivedAt = new Date()
   const receipt = await receiveUsdtWebhook(req.scope, { rawBody: rawBodyOf(req), parsedBody: req.body, headers: req.headers, receivedAt })
   res.status(WEBHOOK_STATUS[receipt.ending]).json(receipt.body)
+  if (receipt.ending === "queued") receipt.afterAnswer()
 }

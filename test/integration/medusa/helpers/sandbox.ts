@@ -59,8 +59,13 @@ export interface SandboxControl {
   payments(): Promise<SandboxPayment[]>
   paymentByNote(note: string): Promise<SandboxPayment | undefined>
   deliveries(): Promise<SandboxDelivery[]>
-  /** Waits until the payment's deliveries are all settled (delivered, failed or dropped). */
+  /**
+   * Waits until the payment's deliveries are all settled (delivered, failed or dropped), then
+   * for `afterDeliveries` (the store's processing of what it acknowledged, when a suite set it).
+   */
   settledDeliveries(paymentRecordId: number, timeoutMs?: number): Promise<SandboxDelivery[]>
+  /** The store answers a delivery once recorded and processes it afterwards: useShop sets this to wait for that. */
+  afterDeliveries?: () => Promise<void>
   setFaults(faults: Faults): Promise<void>
   /** Replaces the dialect switches (src/sandbox/dialects.ts); `{}` restores the contract's form. */
   setDialects(dialects: Record<string, unknown>): Promise<void>
@@ -125,7 +130,10 @@ export function sandboxControl(sandbox: RunningSandbox): SandboxControl {
       const until = Date.now() + timeoutMs
       for (;;) {
         const mine = (await self.deliveries()).filter((d) => d.payment_record_id === paymentRecordId)
-        if (mine.length > 0 && mine.every((d) => d.status !== "pending")) return mine
+        if (mine.length > 0 && mine.every((d) => d.status !== "pending")) {
+          await self.afterDeliveries?.()
+          return mine
+        }
         if (Date.now() > until) throw new Error(`deliveries of payment ${paymentRecordId} not settled: ${JSON.stringify(mine)}`)
         await new Promise((resolve) => setTimeout(resolve, 100))
       }

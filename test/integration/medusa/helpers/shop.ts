@@ -7,6 +7,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { seedStore, type SeedStoreOptions, type SeededStore } from "../../../../demo/seed-store"
 import type { UsdtHarness } from "./harness"
+import { deliveriesProcessed } from "./webhooks"
 import { adminClient, type AdminClient, type HttpClient, type Storefront, storefront } from "./storefront"
 
 export interface ShopSuite {
@@ -20,6 +21,7 @@ export function useShop(harness: UsdtHarness, api: HttpClient, getContainer: () 
   beforeAll(async () => {
     state.store = await seedStore(getContainer(), seed)
     state.admin = await adminClient(getContainer(), api)
+    harness.sandbox.afterDeliveries = () => deliveriesProcessed(getContainer())
   })
   beforeEach(async () => {
     if (state.store) state.shop = storefront(api, state.store)
