@@ -48,10 +48,12 @@ export const RATE_LIMITED_REASON = "rate_limited"
 export const UNPROCESSED_OUTCOMES = ["queued", "retry"] as const
 /**
  * How long a claim on a delivery holds. A process that died while holding one leaves it to the
- * retry job once it is this old; it outlasts a processing with its in-process retries
- * (completeUsdtPayment waits at most 90 s for its lock per attempt).
+ * retry job once it is this old. It outlasts one processing attempt (completeUsdtPayment waits
+ * at most 90 s for its lock, and the gateway call its timeout and retries), and each in-process
+ * retry renews it; should one run past it, a second processing is still one order (see
+ * process-delivery.ts). Shorter is a quicker recovery after a crash.
  */
-export const DELIVERY_CLAIM_LEASE_MS = 10 * 60_000
+export const DELIVERY_CLAIM_LEASE_MS = 4 * 60_000
 const DEFAULT_PAGE = 20
 const MAX_PAGE = 100
 

@@ -11,6 +11,8 @@ import { USDT_PAYMENT_PROVIDER_ID } from "../../../../src/providers/usdt/registr
 export interface HttpAnswer {
   status: number
   data: unknown
+  /** Response headers (axios lower-cases their names). */
+  headers?: Record<string, unknown>
 }
 
 /** The subset of axios the tests use. */
