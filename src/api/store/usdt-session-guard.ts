@@ -25,7 +25,7 @@ import { DEFAULT_MAX_CHECKOUTS_PER_CART_PER_HOUR, DEFAULT_SESSION_REQUESTS_PER_C
 import { USDT_PAYMENT_PROVIDER_ID, usdtRegistration } from "../../providers/usdt/registration"
 import { CheckoutLimitError } from "../../providers/usdt/session-checkout"
 import { readStorefrontUrls, storefrontOriginRules } from "../../providers/usdt/storefront-data"
-import { untilAnswered } from "../until-answered"
+import { handOverOnce, untilAnswered } from "../until-answered"
 import { sessionRequestRate } from "./session-request-rate"
 
 const bodySchema = z.looseObject({ provider_id: z.string().optional(), data: z.record(z.string(), z.unknown()).nullish() })
@@ -83,18 +83,13 @@ async function refusalOf(req: MedusaRequest, data: Record<string, unknown>): Pro
 export function usdtSessionGuard(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): void {
   const body = bodySchema.safeParse(req.body)
   if (!body.success || body.data.provider_id !== USDT_PAYMENT_PROVIDER_ID) return next()
-  let handedOver = false
-  const handOver = (error?: unknown) => {
-    if (handedOver) return
-    handedOver = true
-    next(error)
-  }
+  const { handOver, answered } = handOverOnce(next)
   const run = async () => {
     const refusal = await refusalOf(req, body.data.data ?? {})
     if (refusal) {
       if (refusal.retryAfterMs !== undefined) res.setHeader("Retry-After", String(Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))))
+      answered()
       res.status(refusal.status).json(refusal.body)
-      handedOver = true
       return
     }
     const collectionId = req.params.id
@@ -118,7 +113,7 @@ export function usdtSessionGuard(req: MedusaRequest, res: MedusaResponse, next: 
         code: "usdt_session_busy",
         message: `Another payment session request for this cart was still running after ${SESSION_LOCK_WAIT_SECONDS} s; try again in a moment.`,
       })
-      handedOver = true
+      answered()
     }
   }
   run().catch(handOver)

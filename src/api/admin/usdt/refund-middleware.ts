@@ -8,15 +8,10 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { isUsdtProvider, usdtPaymentFacts, usdtRefundTools } from "../../../refunds/refund-context"
 import { assertStoreKnowsGatewayRefunds } from "../../../refunds/refund-record"
 import { refundLockingOf, refundLockKey, withRefundLock } from "../../../refunds/refund-lock"
-import { untilAnswered } from "../../until-answered"
+import { handOverOnce, untilAnswered } from "../../until-answered"
 
 export function usdtRefundLock(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): void {
-  let handedOver = false
-  const handOver = (error?: unknown) => {
-    if (handedOver) return
-    handedOver = true
-    next(error)
-  }
+  const { handOver } = handOverOnce(next)
   const run = async () => {
     const paymentId = req.params.id
     const found = paymentId ? await usdtPaymentFacts(req.scope, paymentId) : null
