@@ -136,13 +136,38 @@ export async function processDelivery(container: MedusaContainer, id: string, op
 }
 
 /**
+ * A burst of deliveries is answered before it is processed: a processing starts once no
+ * delivery has arrived for QUIET_MS, and at the latest MAX_DEFER_MS after its own arrival.
+ * Each answer then costs its verification and one row, not a share of the CPU the completions
+ * of the burst's earlier deliveries take (their rows are written, so waiting loses nothing).
+ */
+export const QUIET_MS = 20
+export const MAX_DEFER_MS = 500
+let lastArrival = 0
+
+function afterBurst(arrivedAt: number): Promise<void> {
+  lastArrival = Math.max(lastArrival, arrivedAt)
+  return new Promise((resolve) => {
+    const check = () => {
+      const now = Date.now()
+      if (now - lastArrival >= QUIET_MS || now - arrivedAt >= MAX_DEFER_MS) return resolve()
+      setTimeout(check, Math.min(QUIET_MS - (now - lastArrival), MAX_DEFER_MS - (now - arrivedAt)))
+    }
+    setTimeout(check, QUIET_MS)
+  })
+}
+
+/**
  * What the route calls after its answer: processes the delivery it recorded (and claimed) in
- * the background, never awaited by the request. An error here (the database gone) is logged;
- * the row stays `queued`/`retry` for the retry job.
+ * the background, never awaited by the request, once its burst has been answered
+ * (afterBurst). An error here (the database gone) is logged; the row stays `queued`/`retry`
+ * for the retry job.
  */
 export function processDeliveryInBackground(container: MedusaContainer, id: string, context: UsdtDeliveryContext): void {
   const logger: Logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  processDelivery(container, id, { context, attempts: IN_PROCESS_ATTEMPTS }).catch((error: unknown) => {
-    logger.error(`USDT webhook ${id} could not be processed now (the retry job will take it): ${messageOf(error)}`)
-  })
+  afterBurst(Date.now())
+    .then(() => processDelivery(container, id, { context, attempts: IN_PROCESS_ATTEMPTS }))
+    .catch((error: unknown) => {
+      logger.error(`USDT webhook ${id} could not be processed now (the retry job will take it): ${messageOf(error)}`)
+    })
 }

@@ -124,6 +124,27 @@ class UsdtGatewayModuleService extends MedusaService({
    * clear error when secrets are saved but USDT_ENCRYPTION_KEY is missing or is another key.
    */
   async retrieveCredentials(): Promise<GatewayCredentials | null> {
+    // Callers that ask while a read is under way share it: a burst of webhooks makes one query,
+    // not one each. The first caller after it reads again, and a save drops a read under way,
+    // so a saved change is seen by the next caller as before.
+    if (!this.credentialsRead_) {
+      const read = this.readCredentials_()
+      this.credentialsRead_ = read
+      void read.then(
+        () => this.forgetRead_(read),
+        () => this.forgetRead_(read)
+      )
+    }
+    return this.credentialsRead_
+  }
+
+  private credentialsRead_: Promise<GatewayCredentials | null> | null = null
+
+  private forgetRead_(read: Promise<GatewayCredentials | null>): void {
+    if (this.credentialsRead_ === read) this.credentialsRead_ = null
+  }
+
+  protected async readCredentials_(): Promise<GatewayCredentials | null> {
     const row = await this.settingsRow_()
     if (!row?.merchant_id || !row.api_key_encrypted) return null
     const key = this.encryptionKey_()
@@ -154,6 +175,7 @@ class UsdtGatewayModuleService extends MedusaService({
       else if (value !== undefined && key) data[SECRET_COLUMNS[field]] = encryptSecret(value, key, field)
     }
     await this.writeSettingsRow_(data)
+    this.credentialsRead_ = null
     return this.retrieveMaskedSettings()
   }
 

@@ -55,6 +55,20 @@ medusaIntegrationTestRunner({
       expect([state.payments.length, state.captures]).toEqual([1, 1])
     })
 
+    it("a burst of credentials reads (each webhook makes one) shares one query; the next read queries again", async () => {
+      const service = settings()
+      const query = jest.spyOn(service, "listGatewaySettings")
+      try {
+        const reads = await Promise.all(Array.from({ length: 10 }, () => service.retrieveCredentials()))
+        expect(query).toHaveBeenCalledTimes(1)
+        expect(new Set(reads.map((read) => JSON.stringify(read))).size).toBe(1)
+        await service.retrieveCredentials()
+        expect(query).toHaveBeenCalledTimes(2)
+      } finally {
+        query.mockRestore()
+      }
+    })
+
     it("a row left queued (the process died after answering) is completed by the retry job: one order", async () => {
       const { checkout, body } = await paidWithoutWebhook(suite.shop, harness.sandbox)
       const left = await settings().recordWebhookDelivery({ raw_body: body, verified: true, outcome: "queued", received_at: new Date(Date.now() - 10_000) })
