@@ -9,8 +9,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { USDT_GATEWAY_MODULE, type UsdtGatewayModuleService, type WebhookDeliveryRecord } from "../modules/usdt-gateway"
 import { UNPROCESSED_OUTCOMES } from "../modules/usdt-gateway/service"
-import { resolveUsdtDeliveryContext } from "../providers/usdt/delivery-context"
-import { runDeliveryCompletion, storedEventOf } from "./process-delivery"
+import { runDeliveryCompletion } from "./process-delivery"
 
 export interface ReplayResult {
   ok: boolean
@@ -33,9 +32,9 @@ export async function replayDelivery(container: MedusaContainer, id: string): Pr
       `Only a verified delivery can be replayed; this one was refused (${delivery.reason ?? "unverified"}).`
     )
   }
-  storedEventOf(delivery.raw_body)
-  const context = await resolveUsdtDeliveryContext(container)
-  const completion = await runDeliveryCompletion(container, delivery, context)
+  // Parses the stored body (a NOT_ALLOWED error naming what breaks the contract), then resolves
+  // the delivery's context, then completes: the same call as the route's processing.
+  const completion = await runDeliveryCompletion(container, delivery)
   if (completion.kind === "error") throw completion.error
   let outcome: string
   let message: string
@@ -44,7 +43,7 @@ export async function replayDelivery(container: MedusaContainer, id: string): Pr
     outcome = result.outcome
     message = result.detail ? `${result.outcome}: ${result.detail}` : result.outcome
     // A replay of a delivery still `queued`/`retry` settles it, so the retry job leaves it be.
-    if (UNPROCESSED.has(delivery.outcome ?? "")) await settings.recordDeliveryAttempt(delivery.id, { outcome, reason: result.detail ?? null })
+    if (UNPROCESSED.has(delivery.outcome ?? "")) await settings.recordDeliveryAttempt(delivery.id, { outcome, reason: result.detail ?? null, attempts: delivery.attempts + 1 })
   } else {
     outcome = "retry_later"
     message = `Not completed yet, try again later: ${completion.message}`

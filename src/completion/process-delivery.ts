@@ -43,7 +43,7 @@ function messageOf(error: unknown): string {
 }
 
 /** The contract's event in a stored raw body; a NOT_ALLOWED error when it breaks the contract. */
-export function storedEventOf(rawBody: string) {
+function storedEventOf(rawBody: string) {
   let body: unknown
   try {
     body = JSON.parse(rawBody)
@@ -120,15 +120,15 @@ export async function processDelivery(container: MedusaContainer, id: string, op
       const completion = await runDeliveryCompletion(container, delivery, options.context)
       const payment = delivery.payment_record_id ?? "?"
       if (completion.kind === "settled") {
-        return settings.recordDeliveryAttempt(id, { outcome: completion.result.outcome, reason: completion.result.detail ?? null })
+        return settings.recordDeliveryAttempt(id, { outcome: completion.result.outcome, reason: completion.result.detail ?? null, attempts: delivery.attempts + attempt })
       }
       if (completion.kind === "error") {
         logger.error(`USDT webhook ${id} for gateway payment ${payment} failed: ${completion.message}`)
-        return settings.recordDeliveryAttempt(id, { outcome: "error", reason: completion.message })
+        return settings.recordDeliveryAttempt(id, { outcome: "error", reason: completion.message, attempts: delivery.attempts + attempt })
       }
       const last = attempt === attempts
       logger.warn(`USDT webhook ${id} for gateway payment ${payment} failed (${last ? "left to the retry job" : "will be retried"}): ${completion.message}`)
-      recorded = await settings.recordDeliveryAttempt(id, { outcome: "retry", reason: completion.message, keepClaim: !last })
+      recorded = await settings.recordDeliveryAttempt(id, { outcome: "retry", reason: completion.message, attempts: delivery.attempts + attempt, keepClaim: !last })
       if (!last) await sleep(backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 0)
     }
     return recorded

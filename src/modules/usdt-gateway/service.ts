@@ -266,30 +266,30 @@ class UsdtGatewayModuleService extends MedusaService({
     if (!knex) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "claimWebhookDelivery must run inside a transaction")
     const result = await knex.raw(
       `update "usdt_webhook_delivery" set "claimed_at" = now(), "updated_at" = now()
-        where "id" = ? and "deleted_at" is null and "verified" = true and "outcome" in ('queued', 'retry')
+        where "id" = ? and "deleted_at" is null and "verified" = true and "outcome" in (${UNPROCESSED_OUTCOMES.map(() => "?").join(", ")})
           and ("claimed_at" is null or "claimed_at" < now() - (? || ' milliseconds')::interval)
         returning "id"`,
-      [id, String(DELIVERY_CLAIM_LEASE_MS)]
+      [id, ...UNPROCESSED_OUTCOMES, String(DELIVERY_CLAIM_LEASE_MS)]
     )
     const rows = (result as { rows?: unknown[] } | undefined)?.rows ?? []
     return rows.length === 1
   }
 
   /**
-   * Records one processing attempt of a delivery: its outcome and reason. A settled outcome
-   * (anything but `retry` with `keepClaim`) releases the claim and stamps processed_at.
+   * Records one processing attempt of a delivery: its outcome, reason and the attempts made so
+   * far (the caller holds the claim, so it knows them: no read before the write). A settled
+   * outcome (anything but `retry` with `keepClaim`) releases the claim and stamps processed_at.
    */
   async recordDeliveryAttempt(
     id: string,
-    input: { outcome: string; reason: string | null; keepClaim?: boolean }
+    input: { outcome: string; reason: string | null; attempts: number; keepClaim?: boolean }
   ): Promise<WebhookDeliveryRecord> {
-    const [row] = await this.listWebhookDeliveryEntries({ id }, { select: ["id", "attempts"], take: 1 })
     const now = new Date()
     return this.updateWebhookDeliveryEntries({
       id,
       outcome: input.outcome,
       reason: input.reason,
-      attempts: (row?.attempts ?? 0) + 1,
+      attempts: input.attempts,
       claimed_at: input.keepClaim ? now : null,
       processed_at: input.outcome === "retry" ? null : now,
     })

@@ -119,8 +119,8 @@ async function orderOfSession(container: MedusaContainer, sessionId: string | nu
 }
 
 /**
- * An answer of /hooks/usdt with, for a queued delivery, the settled outcome in its body as the
- * the route answered it before it processed after answering: `outcome`, `reason` and `detail`
+ * An answer of /hooks/usdt with, for a queued delivery, the outcome its processing settled on
+ * in its body (as the route answered before it processed after answering): `outcome`, `reason` and `detail`
  * (the completion's detail), `delivery_id`, `payment_session_id` (a session note) and for a
  * completion `order_id` (the session's cart's order).
  */
